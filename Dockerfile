@@ -1,0 +1,15 @@
+# The web app image used by docker-compose.yml (Debian 12, the same stack as `make run`).
+FROM python:3.11-slim-bookworm
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gdal-bin libgdal32 gettext \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.txt constraints.txt ./
+RUN pip install --no-cache-dir -r requirements.txt -c constraints.txt
+COPY . .
+RUN python scripts/fetch_assets.py \
+    && SECRET_KEY=build python manage.py compilemessages --ignore=.venv -v 0 \
+    && SECRET_KEY=build STATIC_ROOT=/app/staticfiles WHITENOISE_USE_FINDERS=false \
+       STATICFILES_STORAGE=whitenoise.storage.CompressedManifestStaticFilesStorage \
+       python manage.py collectstatic --no-input -v 0
+EXPOSE 8000

@@ -1,0 +1,71 @@
+# Two commands do everything on a fresh Debian 12 / Ubuntu machine (as root, only Python present):
+#   make run    install what is missing, migrate, load the demo data, serve http://127.0.0.1:8000
+#   make test   the same set-up on a throwaway database, then the whole test suite
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+# The project's own database cluster (used when DATABASE_URL is not set): persistent, outside
+# the repository so the postgres user can reach it, one per checkout.
+PGROOT ?= /var/tmp/bdmap/$(shell printf '%s' "$(CURDIR)" | md5sum | cut -c1-10)
+
+.PHONY: help run test lint format setup deps venv assets env messages manage
+
+help:
+	@echo "make run   - set up everything and serve http://127.0.0.1:$(PORT)"
+	@echo "make test  - set up on a throwaway database and run the whole test suite"
+	@echo "make lint  - ruff check and format check"
+	@echo "make manage ARGS=createsuperuser - any manage.py command against the project database"
+
+setup: deps venv assets env
+
+deps:
+	@scripts/system-deps.sh $(if $(filter test,$(MAKECMDGOALS)),test,)
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	@echo "Installing Python packages into $(VENV) ..."
+	@$(PY) -m pip install -q -r requirements-dev.txt -c constraints.txt 2>&1 | grep -v "is ignored" || true
+	@$(PY) -c "import django, geopandas, rest_framework_gis, folium"
+	@touch $@
+
+assets:
+	@$(PYTHON) scripts/fetch_assets.py
+
+env: .env
+
+.env:
+	@sed "s/^SECRET_KEY=.*/SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(40))')/" .env.example > .env
+	@echo "Wrote .env (edit it to change settings)."
+
+messages:
+	@$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+run: setup messages
+	@eval "$$(scripts/db-env.sh $(PGROOT) bdmap)"; \
+	$(PY) manage.py migrate --no-input -v 0; \
+	$(PY) manage.py load_demo_data; \
+	$(PY) manage.py check --database default; \
+	echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl+C stops; the database keeps running in $(PGROOT))"; \
+	exec $(VENV)/bin/gunicorn geo.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+
+manage: setup
+	@eval "$$(scripts/db-env.sh $(PGROOT) bdmap)"; $(PY) manage.py $(ARGS)
+
+test: setup messages
+	@scripts/with-test-db.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+format: venv
+	@$(VENV)/bin/ruff format .
+	@$(VENV)/bin/ruff check --fix .

@@ -1,0 +1,84 @@
+"""Startup checks for what the database must provide (run by `manage.py check --database default`,
+which `make run` calls after migrating)."""
+
+from django.core.checks import Error, Tags, register
+from django.db import connections
+from django.db.utils import DatabaseError
+
+from geo.crs import VN2000_TM3_BINH_DINH
+
+REQUIRED_SRIDS = (VN2000_TM3_BINH_DINH,)
+
+
+def _query(connection, sql: str, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _setup_migration_applied(connection) -> bool:
+    if "django_migrations" not in connection.introspection.table_names():
+        return False
+    return bool(
+        _query(
+            connection,
+            "SELECT 1 FROM django_migrations WHERE app = 'geo' AND name = '0001_database_setup'",
+        )
+    )
+
+
+@register(Tags.database)
+def check_postgis(app_configs=None, databases=None, **kwargs):
+    errors = []
+    for alias in databases or ():
+        connection = connections[alias]
+        try:
+            installed = _query(
+                connection, "SELECT extversion FROM pg_extension WHERE extname = 'postgis'"
+            )
+            if not installed:
+                available = _query(
+                    connection, "SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'"
+                )
+                errors.append(
+                    Error(
+                        f"PostGIS is not installed in database '{alias}'.",
+                        hint=(
+                            "Run `CREATE EXTENSION postgis;` as a superuser in that database."
+                            if available
+                            else "The server has no PostGIS package: install "
+                            "postgresql-15-postgis-3 (Debian) or use the postgis/postgis image."
+                        ),
+                        id="geo.E001",
+                    )
+                )
+                continue
+            srids = {
+                row[0]
+                for row in _query(
+                    connection,
+                    "SELECT srid FROM spatial_ref_sys WHERE srid = ANY(%s)",
+                    (list(REQUIRED_SRIDS),),
+                )
+            }
+            missing = sorted(set(REQUIRED_SRIDS) - srids)
+            if missing and not _setup_migration_applied(connection):
+                continue  # `migrate` is about to add them
+            for srid in missing:
+                errors.append(
+                    Error(
+                        f"EPSG:{srid} is missing from spatial_ref_sys in database '{alias}'; "
+                        "VN-2000 output and measurements in Bình Định's zone will fail.",
+                        hint="Run `manage.py migrate geo`: its first migration adds the row.",
+                        id="geo.E002",
+                    )
+                )
+        except DatabaseError as exc:
+            errors.append(
+                Error(
+                    f"Cannot query database '{alias}': {exc}".strip(),
+                    hint="Check DATABASE_URL (or PGHOST/PGPORT) and that the server is running.",
+                    id="geo.E003",
+                )
+            )
+    return errors

@@ -1,0 +1,29 @@
+"""Small database expressions shared by the apps' models and queries."""
+
+from django.contrib.postgres.fields import DateRangeField
+from django.db import models
+
+
+class GeometryType(models.Func):
+    """PostGIS GeometryType(): 'MULTIPOINT', 'MULTILINESTRING', 'MULTIPOLYGON', ..."""
+
+    function = "GeometryType"
+    output_field = models.CharField()
+
+
+class ImmutableUnaccent(models.Func):
+    """f_unaccent(): unaccent() declared IMMUTABLE (created in geo's first migration) so it can
+    be indexed. PostgreSQL's unaccent maps đ→d, which Python's NFD decomposition does not."""
+
+    function = "f_unaccent"
+    output_field = models.TextField()
+
+
+class DateRange(models.Func):
+    """daterange(lower, upper, '[]'): NULL bounds are open, so a unit without a start date
+    reaches back indefinitely."""
+
+    function = "DATERANGE"
+
+    def __init__(self, lower, upper, bounds="[]", **extra):
+        super().__init__(lower, upper, models.Value(bounds), output_field=DateRangeField(), **extra)

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from geo.views import healthz
+
+admin.site.site_header = _("Bình Định infrastructure project map")
+admin.site.site_title = _("Project map administration")
+admin.site.index_title = _("Data management")
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("projects.api_urls")),
+    path("", include("layers.urls")),
+]

@@ -1,0 +1,39 @@
+"""A GeoDjango map widget that works with no internet.
+
+Django's OpenLayers widgets load OpenLayers from a CDN and OpenStreetMap tiles from the web.
+This one serves OpenLayers from our static files, shows base tiles only when MAP_TILES_URL is
+configured, draws reference outlines (e.g. district boundaries) from a local URL so a drawing has
+context without tiles, and lets one project hold several parts of the same kind.
+"""
+
+from django.conf import settings
+from django.contrib.gis.forms.widgets import OpenLayersWidget
+
+
+class OfflineMapWidget(OpenLayersWidget):
+    template_name = "geo/offline_map_widget.html"
+    map_srid = 3857
+    default_lon = 109.0
+    default_lat = 14.1
+    default_zoom = 9
+
+    class Media:
+        extend = False  # the parent's Media points at a CDN
+        css = {"all": ("vendor/ol/ol.css", "gis/css/ol3.css", "geo/map_widget.css")}
+        js = ("vendor/ol/ol.js", "gis/js/OLMapWidget.js", "geo/map_widget.js")
+
+    def __init__(self, attrs=None, reference_url: str = ""):
+        super().__init__(attrs)
+        self.reference_url = reference_url
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context.update(
+            default_lon=self.default_lon,
+            default_lat=self.default_lat,
+            default_zoom=self.default_zoom,
+            tiles_url=settings.MAP_TILES_URL,
+            tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
+            reference_url=self.reference_url,
+        )
+        return context

@@ -1,0 +1,671 @@
+"""The domain: administrative units, agencies, sectors, projects and their progress.
+
+The project record follows OC4IDS so it can be published in that standard: our Vietnamese
+phases map onto OC4IDS `projectStatus`, our project types onto `projectType`, and the plan's ten
+sectors onto `projectSector` codes.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, RangeOperators
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q
+from django.db.models.lookups import In
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from geo.db import DateRange, GeometryType
+from geo.validation import clean_geometry
+
+REFORM_DATE = datetime.date(2025, 7, 1)  # district level abolished; Bình Định joins Gia Lai
+PLAN_DATE = datetime.date(2024, 6, 1)  # the plan's units are those in force when it was issued
+PLAN_PROVINCE_CODE = "52"  # Bình Định (GSO)
+
+
+class LocationPrecision(models.TextChoices):
+    SURVEYED = "surveyed", _("Surveyed")
+    DIGITISED = "digitised", _("Digitised from plans or imagery")
+    APPROXIMATE = "approximate", _("Approximate (drawn by hand)")
+
+
+class BilingualName(models.Model):
+    """Vietnamese name with an English translation, chosen by the active language."""
+
+    name = models.CharField(_("name (Vietnamese)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.name_en and (get_language() or "vi").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class ValidityQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+
+class AdminUnitQuerySet(ValidityQuerySet):
+    def plan_province(self):
+        """Bình Định as the plan knew it (None until the boundaries are loaded)."""
+        return (
+            self.valid_on(PLAN_DATE)
+            .filter(level=AdminUnit.Level.PROVINCE, code=PLAN_PROVINCE_CODE)
+            .first()
+        )
+
+
+class AdminLevel(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    DISTRICT = "district", _("District level")
+    COMMUNE = "commune", _("Commune level")
+
+
+class AdminKind(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("Provincial city")
+    TOWN = "town", _("Town")
+    DISTRICT = "district", _("Rural district")
+    WARD = "ward", _("Ward")
+    COMMUNE = "commune", _("Commune")
+    TOWNSHIP = "township", _("Township")
+
+
+class AdminUnit(BilingualName):
+    """A province, former district-level unit or commune, dated by its legal validity.
+
+    Units are never deleted when a reform changes them: the old ones get `valid_to`, the new ones
+    are added as rows (the 2024 plan speaks of districts that ceased on 1 July 2025).
+    """
+
+    Level = AdminLevel
+
+    Kind = AdminKind
+
+    code = models.CharField(_("official code"), max_length=16, help_text=_("GSO code."))
+    level = models.CharField(_("level"), max_length=16, choices=AdminLevel.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=AdminKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    geom = models.MultiPolygonField(_("boundary"), srid=4326, null=True, blank=True)
+    location_precision = models.CharField(
+        _("boundary precision"),
+        max_length=16,
+        choices=LocationPrecision.choices,
+        default=LocationPrecision.APPROXIMATE,
+    )
+    osm_relation = models.BigIntegerField(_("OpenStreetMap relation"), null=True, blank=True)
+    source = models.TextField(_("source"), blank=True)
+
+    objects = AdminUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["level", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=F("valid_from")),
+                name="adminunit_valid_period",
+                violation_error_message=_("“Valid to” must not be before “valid from”."),
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=AdminLevel.values), name="adminunit_level_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=AdminKind.values), name="adminunit_kind_known"
+            ),
+            ExclusionConstraint(
+                name="adminunit_code_unique_in_time",
+                expressions=[
+                    ("code", RangeOperators.EQUAL),
+                    (DateRange("valid_from", "valid_to"), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message=_(
+                    "Another unit has this code during an overlapping period."
+                ),
+            ),
+        ]
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+class AgencyKind(models.TextChoices):
+    PROVINCIAL_COMMITTEE = "provincial_committee", _("Provincial People's Committee")
+    DEPARTMENT = "department", _("Provincial department")
+    BOARD = "board", _("Management board")
+    DISTRICT_COMMITTEE = "district_committee", _("District People's Committee")
+    COMMUNE_COMMITTEE = "commune_committee", _("Commune People's Committee")
+    MINISTRY = "ministry", _("Central ministry")
+    CENTRAL_BODY = "central_body", _("Central agency or investor")
+    ENTERPRISE = "enterprise", _("State enterprise")
+
+
+class Agency(BilingualName):
+    """A body the plan makes responsible: a department (Sở), a People's Committee, a board, a
+    ministry or a state investor. Bodies merged in 2025 keep their row, closed by `valid_to`
+    and pointing to the body that took over their work."""
+
+    Kind = AgencyKind
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    short_name = models.CharField(_("short name"), max_length=64, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=AgencyKind.choices)
+    admin_unit = models.ForeignKey(
+        AdminUnit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agencies",
+        verbose_name=_("administrative unit"),
+        help_text=_("The unit a People's Committee governs."),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    succeeded_by = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("succeeded by"),
+        help_text=_("The body that took over this one's tasks after a merger."),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=F("valid_from")),
+                name="agency_valid_period",
+                violation_error_message=_("“Valid to” must not be before “valid from”."),
+            ),
+            models.CheckConstraint(
+                condition=Q(succeeded_by__isnull=True) | Q(valid_to__isnull=False),
+                name="agency_successor_needs_end",
+                violation_error_message=_(
+                    "Only an agency that has ceased (“valid to” set) can have a successor."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(succeeded_by=F("pk")), name="agency_not_own_successor"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=AgencyKind.values), name="agency_kind_known"
+            ),
+        ]
+
+    def current(self) -> "Agency":
+        """The body holding this one's responsibilities today (follows merger chains)."""
+        agency, seen = self, {self.pk}
+        while agency.succeeded_by_id and agency.succeeded_by_id not in seen:
+            agency = agency.succeeded_by
+            seen.add(agency.pk)
+        return agency
+
+    @property
+    def is_active(self) -> bool:
+        return self.valid_to is None or self.valid_to >= datetime.date.today()
+
+
+class Sector(BilingualName):
+    """One of the ten infrastructure sectors of the plan (section II)."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    plan_section = models.CharField(_("plan section"), max_length=16, blank=True)
+    oc4ids_sectors = ArrayField(
+        models.CharField(max_length=64),
+        verbose_name=_("OC4IDS sectors"),
+        default=list,
+        help_text=_("Codes from the OC4IDS projectSector codelist."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["sort_order", "code"]
+
+
+class Status(models.TextChoices):
+    """Vietnamese public-investment phases, each mapped to an OC4IDS projectStatus."""
+
+    PROPOSED = "proposed", _("Investment policy (proposed)")
+    PREPARING = "preparing", _("Investment preparation")
+    SITE_CLEARANCE = "site_clearance", _("Site clearance")
+    UNDER_CONSTRUCTION = "under_construction", _("Under construction")
+    SUSPENDED = "suspended", _("Suspended")
+    COMPLETED = "completed", _("Completed")
+    IN_OPERATION = "in_operation", _("In operation")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OC4IDS_STATUS = {
+    Status.PROPOSED: "identification",
+    Status.PREPARING: "preparation",
+    Status.SITE_CLEARANCE: "implementation",
+    Status.UNDER_CONSTRUCTION: "implementation",
+    Status.SUSPENDED: "implementation",
+    Status.COMPLETED: "completion",
+    Status.IN_OPERATION: "maintenance",
+    Status.CANCELLED: "cancelled",
+}
+
+
+class ProjectType(models.TextChoices):
+    CONSTRUCTION = "construction", _("New construction")
+    EXPANSION = "expansion", _("Upgrade or expansion")
+    REHABILITATION = "rehabilitation", _("Rehabilitation")
+
+
+class CapitalSource(models.TextChoices):
+    CENTRAL_BUDGET = "central_budget", _("Central budget")
+    PROVINCIAL_BUDGET = "provincial_budget", _("Provincial budget")
+    DISTRICT_BUDGET = "district_budget", _("District budget")
+    ODA = "oda", _("ODA and concessional loans")
+    PPP = "ppp", _("Public-private partnership")
+    PRIVATE = "private", _("Private investment")
+
+
+class Priority(models.TextChoices):
+    BY_2030 = "2030", _("Priority to 2030")
+    BY_2045 = "2045", _("Orientation to 2045")
+
+
+PROJECT_GEOMETRY_TYPES = ["MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON"]
+
+
+def clean_project_geometry(geom, *, source_srid: int | None = None):
+    """The geometry gate for projects: geo.validation's checks against Bình Định's outline."""
+    province = AdminUnit.objects.plan_province()
+    area = province.geom if province is not None and province.geom else None
+    return clean_geometry(geom, area=area, source_srid=source_srid)
+
+
+def _percent_check(field: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0, f"{field}__lte": 100}),
+        name=f"%(class)s_{field}_0_100",
+        violation_error_message=_("A percentage must be between 0 and 100."),
+    )
+
+
+class ProjectQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def with_relations(self):
+        return self.select_related("sector", "lead_agency")
+
+
+class Project(models.Model):
+    """An infrastructure work of the plan: where it is, who leads it, how far it has come."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=16,
+        unique=True,
+        help_text=_("Stable identifier: sector code, dash, number (e.g. GT-01)."),
+    )
+    name = models.CharField(_("name (Vietnamese)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+    description = models.TextField(_("description (Vietnamese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    sector = models.ForeignKey(
+        Sector, models.PROTECT, related_name="projects", verbose_name=_("sector")
+    )
+    project_type = models.CharField(
+        _("type"), max_length=16, choices=ProjectType.choices, default=ProjectType.CONSTRUCTION
+    )
+    oc4ids_sectors = ArrayField(
+        models.CharField(max_length=64),
+        verbose_name=_("OC4IDS sectors"),
+        default=list,
+        blank=True,
+        help_text=_("Leave empty to use the sector's."),
+    )
+    geom = models.GeometryField(
+        _("location"),
+        srid=4326,
+        help_text=_("Points, lines or polygons (one kind per project), stored in WGS 84."),
+    )
+    location_precision = models.CharField(
+        _("location precision"),
+        max_length=16,
+        choices=LocationPrecision.choices,
+        default=LocationPrecision.APPROXIMATE,
+    )
+    source_srid = models.PositiveIntegerField(
+        _("source coordinate system (EPSG)"),
+        default=4326,
+        help_text=_("The coordinate system the geometry was delivered in."),
+    )
+    location_note = models.TextField(_("location note"), blank=True)
+    admin_units = models.ManyToManyField(
+        AdminUnit,
+        blank=True,
+        related_name="projects",
+        verbose_name=_("administrative units"),
+        help_text=_("Computed from the geometry."),
+    )
+    lead_agency = models.ForeignKey(
+        Agency, models.PROTECT, related_name="led_projects", verbose_name=_("lead agency")
+    )
+    agencies = models.ManyToManyField(
+        Agency,
+        through="ProjectAgency",
+        related_name="projects",
+        blank=True,
+        verbose_name=_("coordinating agencies"),
+    )
+    status = models.CharField(
+        _("status"), max_length=24, choices=Status.choices, default=Status.PROPOSED
+    )
+    progress_pct = models.DecimalField(
+        _("physical progress (%)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    disbursement_pct = models.DecimalField(
+        _("disbursement (%)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    total_investment_vnd = models.DecimalField(
+        _("total investment (VND)"), max_digits=20, decimal_places=0, null=True, blank=True
+    )
+    capital_sources = ArrayField(
+        models.CharField(max_length=24, choices=CapitalSource.choices),
+        verbose_name=_("capital sources"),
+        default=list,
+        blank=True,
+    )
+    priority = models.CharField(
+        _("priority horizon"), max_length=4, choices=Priority.choices, default=Priority.BY_2030
+    )
+    plan_reference = models.CharField(
+        _("plan reference"),
+        max_length=64,
+        blank=True,
+        help_text=_("Where the plan names this work (e.g. II.1)."),
+    )
+    is_published = models.BooleanField(
+        _("published"), default=False, help_text=_("Visible on the public map and API.")
+    )
+    is_illustrative = models.BooleanField(
+        _("illustrative values"),
+        default=False,
+        help_text=_(
+            "Status, progress and dates are demonstration values, not reported by an agency."
+        ),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["code"]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["is_published", "sector"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{2,4}-[0-9]{2,4}$"),
+                name="project_code_format",
+                violation_error_message=_("Code must look like GT-01 (letters, dash, digits)."),
+            ),
+            models.CheckConstraint(
+                condition=In(GeometryType("geom"), PROJECT_GEOMETRY_TYPES),
+                name="project_geom_multi",
+                violation_error_message=_(
+                    "A project geometry must be a MultiPoint, MultiLineString or MultiPolygon."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(geom__isvalid=True),
+                name="project_geom_valid",
+                violation_error_message=_("The geometry is not valid."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="project_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(project_type__in=ProjectType.values), name="project_type_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__in=Priority.values), name="project_priority_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(location_precision__in=LocationPrecision.values),
+                name="project_precision_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(capital_sources__contained_by=CapitalSource.values),
+                name="project_capital_sources_known",
+            ),
+            _percent_check("progress_pct"),
+            _percent_check("disbursement_pct"),
+            models.CheckConstraint(
+                condition=Q(total_investment_vnd__isnull=True) | Q(total_investment_vnd__gte=0),
+                name="project_investment_not_negative",
+                violation_error_message=_("Investment cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True)
+                | Q(planned_start__isnull=True)
+                | Q(planned_end__gte=F("planned_start")),
+                name="project_planned_period",
+                violation_error_message=_("The planned end is before the planned start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_end__isnull=True)
+                | Q(actual_start__isnull=True)
+                | Q(actual_end__gte=F("actual_start")),
+                name="project_actual_period",
+                violation_error_message=_("The actual end is before the actual start."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.display_name}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "version" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "version"]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("project-detail", kwargs={"code": self.code})
+
+    @property
+    def display_name(self) -> str:
+        if self.name_en and (get_language() or "vi").startswith("en"):
+            return self.name_en
+        return self.name
+
+    @property
+    def oc4ids_status(self) -> str:
+        return OC4IDS_STATUS[Status(self.status)]
+
+    @cached_property
+    def effective_oc4ids_sectors(self) -> list[str]:
+        return self.oc4ids_sectors or self.sector.oc4ids_sectors
+
+    def clean(self):
+        if self.geom is not None:
+            self.geom = clean_project_geometry(self.geom, source_srid=self.source_srid)
+        if self.status in {Status.COMPLETED, Status.IN_OPERATION} and self.progress_pct not in (
+            None,
+            100,
+        ):
+            raise ValidationError(
+                {"progress_pct": _("A completed project is at 100 % progress (or leave it empty).")}
+            )
+
+    def sync_with_reports(self) -> None:
+        """Make the current status and progress those of the latest progress report."""
+        latest = self.progress_reports.order_by("-report_date", "-pk").first()
+        if latest is None:
+            return
+        changed = []
+        if self.status != latest.status:
+            self.status = latest.status
+            changed.append("status")
+        if latest.progress_pct is not None and self.progress_pct != latest.progress_pct:
+            self.progress_pct = latest.progress_pct
+            changed.append("progress_pct")
+        if changed:
+            self.save(update_fields=[*changed, "version", "updated_at"])
+
+
+class AgencyRole(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinating")
+    INVESTOR = "investor", _("Investor (project owner)")
+    SITE_CLEARANCE = "site_clearance", _("Site clearance")
+    FUNDER = "funder", _("Funder")
+    OPERATOR = "operator", _("Operator")
+
+
+class ProjectAgency(models.Model):
+    """An agency's part in a project besides leading it."""
+
+    Role = AgencyRole
+
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="participations", verbose_name=_("project")
+    )
+    agency = models.ForeignKey(
+        Agency, models.PROTECT, related_name="participations", verbose_name=_("agency")
+    )
+    role = models.CharField(
+        _("role"), max_length=16, choices=AgencyRole.choices, default=AgencyRole.COORDINATOR
+    )
+
+    class Meta:
+        verbose_name = _("coordinating agency")
+        verbose_name_plural = _("coordinating agencies")
+        ordering = ["project", "role", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "agency", "role"], name="projectagency_unique_role"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=AgencyRole.values), name="projectagency_role_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agency} — {self.get_role_display()}"
+
+
+class ProgressReport(models.Model):
+    """A dated report of a project's progress; the latest one sets the project's status."""
+
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="progress_reports", verbose_name=_("project")
+    )
+    report_date = models.DateField(_("report date"))
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices)
+    progress_pct = models.DecimalField(
+        _("physical progress (%)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="progress_reports",
+        verbose_name=_("reported by"),
+    )
+    reporting_agency = models.ForeignKey(
+        Agency,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_reports",
+        verbose_name=_("reporting agency"),
+    )
+    is_illustrative = models.BooleanField(_("illustrative values"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["project", "-report_date"]
+        get_latest_by = "report_date"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "report_date"],
+                name="progressreport_one_per_day",
+                violation_error_message=_("This project already has a report on that date."),
+            ),
+            _percent_check("progress_pct"),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="progressreport_status_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project.code} {self.report_date:%d/%m/%Y}"
+
+    def clean(self):
+        if self.report_date and self.report_date > timezone.localdate():
+            raise ValidationError({"report_date": _("A report cannot be dated in the future.")})
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.project.sync_with_reports()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.project.sync_with_reports()
+        return result

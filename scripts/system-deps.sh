@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages the service needs, only when something is missing.
+#   scripts/system-deps.sh          PostgreSQL + PostGIS, GDAL, gettext, python3-venv
+#   scripts/system-deps.sh test     the same, plus Chromium for the browser tests
+# Fast (no apt call) when everything is present. Needs root to install; without root it says
+# which command to run instead.
+set -euo pipefail
+
+want_browser=${1:-}
+missing=()
+
+pg_version() { ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1; }
+
+[ -n "$(pg_version)" ] && [ -x "/usr/lib/postgresql/$(pg_version)/bin/initdb" ] || missing+=(postgresql)
+if [ -n "$(pg_version)" ]; then
+  ls /usr/share/postgresql/"$(pg_version)"/extension/postgis.control >/dev/null 2>&1 \
+    || missing+=("postgresql-$(pg_version)-postgis-3")
+fi
+command -v ogrinfo >/dev/null 2>&1 || missing+=(gdal-bin)
+command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+python3 -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)
+if [ "$want_browser" = test ]; then
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+  echo "Missing system packages: ${missing[*]}" >&2
+  echo "Install them as root:  sudo apt-get install -y ${missing[*]}   (then run make again)" >&2
+  exit 1
+fi
+
+echo "Installing system packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${missing[@]}" >/dev/null
+# PostGIS is versioned like the server: if PostgreSQL itself was just installed, add it now.
+if [ ! -f /usr/share/postgresql/"$(pg_version)"/extension/postgis.control ]; then
+  apt-get install -y -qq "postgresql-$(pg_version)-postgis-3" >/dev/null
+fi
+# Debian starts a system cluster when it installs PostgreSQL; we never use it.

@@ -1,0 +1,157 @@
+"""The data model holds its rules in the database, not only in forms."""
+
+import datetime
+
+import pytest
+from django.contrib.gis.geos import GEOSGeometry
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+
+from projects import actions
+from projects.models import AdminUnit, Agency, ProgressReport, Project, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def violates(sql, params=()):
+    """Run a raw statement that bypasses the ORM and return True if the database refused it."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    except IntegrityError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize(
+    "assignment",
+    [
+        "progress_pct = 120",
+        "disbursement_pct = -1",
+        "status = 'finished'",
+        "code = 'gt 1'",
+        "geom = ST_GeomFromText('POINT(109.2 13.8)', 4326)",
+        "geom = ST_GeomFromText('MULTIPOLYGON(((109 14, 109.1 14.1, 109.1 14, 109 14.1, 109 14)))',"
+        " 4326)",
+        "planned_start = '2026-01-01', planned_end = '2025-01-01'",
+        "capital_sources = ARRAY['lottery']",
+        "total_investment_vnd = -5",
+    ],
+)
+def test_the_database_refuses_a_bad_project(assignment):
+    assert violates(f"UPDATE projects_project SET {assignment} WHERE code = 'GT-01'")
+
+
+def test_the_database_refuses_an_agency_succeeding_itself_or_without_an_end():
+    assert violates("UPDATE projects_agency SET succeeded_by_id = id WHERE code = 'SKHDT'")
+    assert violates(
+        "UPDATE projects_agency SET valid_to = NULL WHERE code = 'SKHDT'"
+    )  # SKHDT has a successor
+
+
+def test_the_database_refuses_two_units_with_one_code_at_the_same_time():
+    unit = AdminUnit.objects.get(code="540")
+    duplicate = AdminUnit(
+        code="540",
+        name="Quy Nhơn (copy)",
+        level="district",
+        kind="city",
+        valid_from=datetime.date(2020, 1, 1),
+        valid_to=None,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
+    assert unit.valid_to == datetime.date(2025, 6, 30)
+
+
+def test_a_post_reform_commune_is_just_a_new_row():
+    province = AdminUnit.objects.get(code="52")
+    commune = AdminUnit.objects.create(
+        code="21550",
+        name="Phường Quy Nhơn",
+        name_en="Quy Nhon Ward",
+        level="commune",
+        kind="ward",
+        valid_from=datetime.date(2025, 7, 1),
+        parent=province,
+    )
+    on_plan_day = AdminUnit.objects.valid_on(datetime.date(2024, 6, 1))
+    today = AdminUnit.objects.valid_on(datetime.date(2025, 7, 2))
+    assert commune not in on_plan_day and commune in today
+    assert not today.filter(code="540").exists()
+
+
+def test_a_merged_department_leads_to_todays_body():
+    assert Agency.objects.get(code="SKHDT").current().code == "GL-STC"
+    assert Agency.objects.get(code="SGTVT").current().code == "GL-SXD"
+    assert Agency.objects.get(code="STTTT").current().code == "GL-SKHCN"
+
+
+def test_the_latest_report_sets_the_status_and_progress():
+    project = Project.objects.get(code="GT-05")
+    actions.record_progress(
+        project,
+        report_date=datetime.date(2026, 6, 1),
+        status=Status.SUSPENDED,
+        progress_pct=62,
+    )
+    project.refresh_from_db()
+    assert (project.status, project.progress_pct) == (Status.SUSPENDED, 62)
+    # An older report filed later does not win.
+    actions.record_progress(
+        project,
+        report_date=datetime.date(2025, 1, 1),
+        status=Status.UNDER_CONSTRUCTION,
+        progress_pct=30,
+    )
+    project.refresh_from_db()
+    assert project.status == Status.SUSPENDED
+    ProgressReport.objects.get(project=project, report_date=datetime.date(2026, 6, 1)).delete()
+    project.refresh_from_db()
+    assert project.status == Status.UNDER_CONSTRUCTION  # back to the 2025-12-05 report
+
+
+def test_a_report_cannot_be_dated_in_the_future():
+    project = Project.objects.get(code="GT-05")
+    with pytest.raises(ValidationError):
+        actions.record_progress(
+            project,
+            report_date=datetime.date.today() + datetime.timedelta(days=3),
+            status=Status.UNDER_CONSTRUCTION,
+        )
+
+
+def test_saving_bumps_the_version_and_keeps_history():
+    project = Project.objects.get(code="TM-01")
+    version, entries = project.version, project.history.count()
+    project.name_en = "Farm produce market, An Nhon"
+    project.save()
+    project.refresh_from_db()
+    assert project.version == version + 1
+    assert project.history.count() == entries + 1
+    assert project.history.first().name_en == "Farm produce market, An Nhon"
+
+
+def test_saving_recomputes_the_units_a_project_touches():
+    project = Project.objects.get(code="TM-01")
+    assert list(project.admin_units.values_list("code", flat=True)) == ["549"]  # An Nhơn
+    project.geom = GEOSGeometry("MULTIPOINT((109.22 13.77))", srid=4326)  # central Quy Nhơn
+    actions.save_project(project)
+    assert list(project.admin_units.values_list("code", flat=True)) == ["540"]
+
+
+def test_model_validation_explains_a_bad_geometry(english):
+    project = Project.objects.get(code="TM-01")
+    project.geom = GEOSGeometry("POINT(105.85 21.03)", srid=4326)
+    with pytest.raises(ValidationError) as info:
+        actions.save_project(project)
+    assert "outside Bình Định" in str(info.value)
+    project.refresh_from_db()
+    assert project.geom.coords[0] == pytest.approx((109.1, 13.885))
+
+
+def test_oc4ids_codes_follow_the_status_and_sector():
+    project = Project.objects.get(code="GT-02")
+    assert project.oc4ids_status == "implementation"
+    assert project.effective_oc4ids_sectors == ["transport.air"]
+    assert Project.objects.get(code="YT-03").effective_oc4ids_sectors == ["health"]
