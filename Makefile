@@ -24,7 +24,7 @@ help:
 setup: deps venv assets env
 
 deps:
-	@scripts/system-deps.sh $(if $(filter test,$(MAKECMDGOALS)),test,)
+	@PYTHON=$(PYTHON) scripts/system-deps.sh $(if $(filter test,$(MAKECMDGOALS)),test,)
 
 venv: $(VENV)/.installed
 

@@ -18,7 +18,12 @@ if [ -n "$(pg_version)" ]; then
 fi
 command -v ogrinfo >/dev/null 2>&1 || missing+=(gdal-bin)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
-python3 -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)
+# Debian's system Python needs python3-venv to create a venv with pip (checked only until .venv exists).
+if [ ! -x .venv/bin/python ]; then
+  probe=$(mktemp -d)
+  ${PYTHON:-python3} -m venv "$probe/v" >/dev/null 2>&1 || missing+=(python3-venv)
+  rm -rf "$probe"
+fi
 if [ "$want_browser" = test ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
 fi
