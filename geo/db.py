@@ -1,5 +1,6 @@
 """Small database expressions shared by the apps' models and queries."""
 
+from django.contrib.gis.db.models import GeometryField
 from django.contrib.postgres.fields import DateRangeField
 from django.db import models
 
@@ -27,3 +28,16 @@ class DateRange(models.Func):
 
     def __init__(self, lower, upper, bounds="[]", **extra):
         super().__init__(lower, upper, models.Value(bounds), output_field=DateRangeField(), **extra)
+
+
+class SimplifyPreserveTopology(models.Func):
+    """ST_Multi(ST_SimplifyPreserveTopology(geom, tolerance)): generalisation for small-scale
+    maps that keeps the Multi* type (GEOS returns single types for one-part collections)."""
+
+    function = "ST_SimplifyPreserveTopology"
+    template = "ST_Multi(%(function)s(%(expressions)s))"
+
+    def __init__(self, expression, tolerance, **extra):
+        super().__init__(
+            expression, models.Value(float(tolerance)), output_field=GeometryField(), **extra
+        )

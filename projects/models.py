@@ -240,6 +240,16 @@ class Agency(BilingualName):
             seen.add(agency.pk)
         return agency
 
+    def lineage_codes(self) -> list[str]:
+        """This agency's code and those of every body it succeeded, so that asking for today's
+        department also finds the projects of the departments merged into it."""
+        codes, frontier = {self.code}, [self.pk]
+        while frontier:
+            rows = list(Agency.objects.filter(succeeded_by__in=frontier).values_list("pk", "code"))
+            frontier = [pk for pk, code in rows if code not in codes]
+            codes.update(code for _pk, code in rows)
+        return sorted(codes)
+
     @property
     def is_active(self) -> bool:
         return self.valid_to is None or self.valid_to >= datetime.date.today()
@@ -532,6 +542,9 @@ class Project(models.Model):
     @property
     def oc4ids_status(self) -> str:
         return OC4IDS_STATUS[Status(self.status)]
+
+    def capital_source_labels(self) -> list[str]:
+        return [str(CapitalSource(source).label) for source in self.capital_sources]
 
     @cached_property
     def effective_oc4ids_sectors(self) -> list[str]:

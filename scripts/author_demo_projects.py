@@ -887,6 +887,24 @@ project(
     note=NOT_SITED,
 )
 
+project(
+    "TM-06",
+    "Nâng cấp chợ Đập Đá",
+    "Dap Da market upgrade",
+    points((109.118, 13.872)),
+    "UBND-AN",
+    [("SCT", "coordinator")],
+    "under_construction",
+    55,
+    type_="expansion",
+    start="2024-06-01",
+    end="2026-06-30",
+    capital=["district_budget", "private"],
+    plan="II.6",
+    desc="Tập trung đầu tư, nâng cấp hệ thống chợ đảm bảo văn minh thương mại, an toàn thực phẩm.",
+    desc_en="Upgrading markets for orderly trade and food safety.",
+)
+
 # --- II.7 Information and digital ------------------------------------------------------------
 project(
     "TT-01",

@@ -26,6 +26,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ "$want_browser" = test ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  # Playwright's bundled Node driver links libatomic.so.1, which chromium does not pull in.
+  /sbin/ldconfig -p | grep -q 'libatomic\.so\.1 ' || missing+=(libatomic1)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 if [ -z "${DATABASE_URL:-}" ]; then
   root=$(mktemp -d /var/tmp/bdmap-test.XXXXXX)
   chmod 755 "$root"
-  trap '"$here/pg.sh" destroy "$root/pg"' EXIT
+  trap '"$here/pg.sh" destroy "$root/pg"; rm -rf "$root"' EXIT
   eval "$("$here/pg.sh" start "$root/pg" bdmap | sed 's/^/export /')"
   export PGUSER=postgres PGDATABASE=bdmap
 fi

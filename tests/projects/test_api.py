@@ -31,7 +31,7 @@ def test_it_lists_published_projects_as_geojson(client):
     assert props["lead_agency_name"] == "Bộ Giao thông vận tải"
     assert props["status"] == "under_construction"
     assert props["oc4ids_status"] == "implementation"
-    assert props["progress_pct"] == "35.0"
+    assert props["progress_pct"] == 35.0
     assert props["location_precision"] == "approximate"
     assert props["is_illustrative"] is True
     assert all(f["properties"]["lead_agency"] for f in found.values())

@@ -1,0 +1,119 @@
+"""Folium map builders: pure functions from data to a folium.Map, with no CDN.
+
+Folium points every map at CDNs by default (Leaflet, jQuery, Bootstrap, Font Awesome). Here each
+map instance gets our own static files instead, and the page renders the map's parts into our
+templates. Project features are not inlined on the live pages: the page script loads them by
+viewport from the API. Only the small reference layers (boundaries) are embedded.
+"""
+
+import html
+import re
+
+import folium
+from django.templatetags.static import static
+
+LOCAL_JS = [
+    ("leaflet", "vendor/leaflet/leaflet.js"),
+    ("jquery", "vendor/jquery/jquery.min.js"),
+]
+LOCAL_CSS = [("leaflet_css", "vendor/leaflet/leaflet.css")]
+
+PROVINCE_CENTRE = (14.1, 108.95)
+PROVINCE_ZOOM = 9
+MIN_ZOOM, MAX_ZOOM = 6, 18
+
+
+def _offline(element: folium.elements.JSCSSMixin) -> None:
+    """Point this element (not its class: that would change every map) at our static files."""
+    element.default_js = [(name, static(path)) for name, path in LOCAL_JS]
+    element.default_css = [(name, static(path)) for name, path in LOCAL_CSS]
+
+
+def build_map(
+    *,
+    centre: tuple[float, float] = PROVINCE_CENTRE,
+    zoom: float = PROVINCE_ZOOM,
+    tiles_url: str = "",
+    tiles_attribution: str = "",
+    boundaries: dict | None = None,
+    labels: dict | None = None,
+    names: dict | None = None,
+) -> folium.Map:
+    """A Leaflet map of the province: optional base tiles, the district outlines with their
+    names (readable without any base map), and a layer control.
+
+    `boundaries` is a GeoJSON FeatureCollection of units with `level` and `display_name`;
+    `labels` are district labels as (lat, lon, text); `names` are the layer names to show.
+    """
+    names = names or {}
+    m = folium.Map(
+        location=centre,
+        zoom_start=zoom,
+        tiles=None,
+        minZoom=MIN_ZOOM,
+        maxZoom=MAX_ZOOM,  # folium sets it only on tile layers; markers and clusters need it
+        zoomSnap=0.25,  # lets the province fill the screen
+        fadeAnimation=False,  # a popup kept open across a reload must not linger twice
+        control_scale=True,
+    )
+    _offline(m)
+    if tiles_url:
+        folium.TileLayer(
+            tiles=tiles_url,
+            attr=tiles_attribution,
+            name=names.get("basemap", "Base map"),
+            max_zoom=19,
+        ).add_to(m)
+    if boundaries:
+        # Without a base map the province is drawn as land on a sea-coloured background.
+        land = {"fill": True, "fillColor": "#fbfbf6", "fillOpacity": 1} if not tiles_url else {}
+        for level, style in (
+            ("province", {"color": "#263238", "weight": 2.2, "fill": False, **land}),
+            ("district", {"color": "#5b6b75", "weight": 1.2, "dashArray": "5 4", "fill": False}),
+        ):
+            features = [f for f in boundaries["features"] if f["properties"]["level"] == level]
+            if not features:
+                continue
+            folium.GeoJson(
+                {"type": "FeatureCollection", "features": features},
+                name=names.get(level, level),
+                style_function=lambda _feature, style=style: style,
+                tooltip=folium.GeoJsonTooltip(fields=["display_name"], labels=False),
+                control=True,
+                smooth_factor=1.5,
+            ).add_to(m)
+    if labels:
+        group = folium.FeatureGroup(name=names.get("labels", "Labels"), control=True)
+        for lat, lon, text in labels:
+            folium.Marker(
+                (lat, lon),
+                icon=folium.DivIcon(
+                    html=f'<span class="unit-label">{html.escape(text)}</span>',
+                    icon_size=(120, 16),
+                    icon_anchor=(60, 8),
+                    class_name="unit-label-icon",
+                ),
+                interactive=False,
+                keyboard=False,
+            ).add_to(group)
+        group.add_to(m)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    return m
+
+
+_VIEWPORT_META = re.compile(r'<meta name="viewport"[^>]*>', re.S)
+
+
+def render_parts(m: folium.Map) -> dict[str, str]:
+    """The map's head (assets, sizing CSS), body element and script, for our own template.
+
+    Folium's viewport tag forbids zooming the page (an accessibility problem); ours is used.
+    """
+    figure = m.get_root()
+    figure.render()
+    return {
+        "name": m.get_name(),
+        "header": _VIEWPORT_META.sub("", figure.header.render()),
+        "html": figure.html.render(),
+        "script": figure.script.render(),
+    }

@@ -1,0 +1,148 @@
+"""Browser tests: Debian's Chromium (never a downloaded browser), driven by Playwright, against
+the app served by gunicorn on the test database, with every non-loopback request blocked."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "build" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package.")
+    return {
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--disable-quic",
+        ],
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser_context_args():
+    return {"viewport": {"width": 1280, "height": 860}, "locale": "vi-VN"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_url(django_db_setup, django_db_blocker):
+    """The app under gunicorn, on the test database that holds the demo data."""
+    with django_db_blocker.unblock():
+        settings_dict = connection.settings_dict
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PGDATABASE": settings_dict["NAME"],
+        "PGHOST": settings_dict["HOST"] or os.environ.get("PGHOST", ""),
+        "PGPORT": str(settings_dict["PORT"] or os.environ.get("PGPORT", "")),
+        "PGUSER": settings_dict["USER"] or os.environ.get("PGUSER", ""),
+        "DATABASE_URL": "",
+        "DJANGO_DEBUG": "false",
+        "SECRET_KEY": "browser-tests",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "MAP_TILES_URL": "",  # the default: no base map, nothing fetched from elsewhere
+        "DB_CONN_MAX_AGE": "0",
+    }
+    (ROOT / "build").mkdir(exist_ok=True)
+    log = open(ROOT / "build" / "live-server.log", "w")  # noqa: SIM115 (open for the session)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "geo.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--threads", "4", "--timeout", "60"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/healthz", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"the live server did not start: see {log.name}")
+            time.sleep(0.2)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+    # Let the workers' database sessions end before the test database is dropped.
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        for _ in range(50):
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                break
+            time.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+def planner_account(django_db_setup, django_db_blocker):
+    """A committed planner account the live server can see (deleted afterwards)."""
+    with django_db_blocker.unblock():
+        user = User.objects.create_user("browser-planner", password="Planner-pass-2026")
+        user.user_permissions.add(Permission.objects.get(codename="view_project"))
+    yield ("browser-planner", "Planner-pass-2026")
+    with django_db_blocker.unblock():
+        user.delete()
+
+
+class Offline:
+    """Blocks and records every request that leaves the machine; collects console errors."""
+
+    def __init__(self, page):
+        self.page = page
+        self.external = []
+        self.errors = []
+        page.route("**/*", self._route)
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _route(self, route):
+        host = urlparse(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:", "file:")) or host in LOOPBACK:
+            route.continue_()
+        else:
+            self.external.append(route.request.url)
+            route.abort()
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=False)
+        return path
+
+
+@pytest.fixture
+def offline(page):
+    guard = Offline(page)
+    yield guard
+    assert not guard.errors, guard.errors

@@ -1,0 +1,90 @@
+"""The planner map (login), the standalone HTML export, and the admin map editor, offline."""
+
+import re
+
+from playwright.sync_api import expect
+
+UNPUBLISHED = ["GT-12", "YT-02"]
+
+
+def log_in(page, url, account, next_path):
+    page.goto(f"{url}/accounts/login/?next={next_path}")
+    page.get_by_label("Tên đăng nhập").fill(account[0])
+    page.get_by_label("Mật khẩu").fill(account[1])
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def listed(page):
+    page.wait_for_function("document.querySelectorAll('#results li[data-code]').length > 0")
+    return page.locator("#results li[data-code]").evaluate_all("xs => xs.map(x => x.dataset.code)")
+
+
+def test_the_planner_map_needs_a_login(page, live_url, offline):
+    page.goto(f"{live_url}/map/")
+    expect(page).to_have_url(f"{live_url}/accounts/login/?next=/map/")
+
+
+def test_a_planner_sees_unpublished_projects_marked(page, live_url, offline, planner_account):
+    log_in(page, live_url, planner_account, "/map/")
+    expect(page).to_have_url(re.compile(rf"{live_url}/map/"))
+    codes = listed(page)
+    assert set(UNPUBLISHED) <= set(codes) and len(codes) == 57
+    row = page.locator('#results li[data-code="YT-02"]')
+    expect(row.locator(".unpublished-badge")).to_have_text("Chưa công khai")
+    expect(page.locator(".project-marker.unpublished")).to_have_count(1)  # YT-02 is a point
+    row.get_by_role("button").click()
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("Chưa công khai")
+    expect(page.locator("#export-geojson")).to_have_attribute("href", "/api/v1/projects/?")
+    offline.screenshot("planner-map")
+    # ... and the public map, seen by the same planner, still shows only published projects.
+    page.goto(f"{live_url}/")
+    assert not set(UNPUBLISHED) & set(listed(page))
+
+
+def test_the_exported_map_opens_with_no_server_and_no_internet(
+    page, live_url, offline, tmp_path, django_db_blocker
+):
+    from projects.models import Project
+
+    with django_db_blocker.unblock():
+        expected = Project.objects.filter(status="under_construction", is_published=True).count()
+    page.goto(f"{live_url}/?status=under_construction")
+    listed(page)
+    with page.expect_download() as download:
+        page.locator("#export-html").click()
+    path = tmp_path / "map.html"
+    download.value.save_as(path)
+    html = path.read_text(encoding="utf-8")
+    assert "<script src=" not in html and 'rel="stylesheet" href=' not in html
+    page.goto(path.as_uri())  # file:// — the live server is not asked for anything
+    codes = listed(page)
+    assert "GT-02" in codes and all(c != "GT-12" for c in codes)
+    assert len(codes) == expected
+    page.locator('#results li[data-code="GT-02"] button').click()
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("35 %")
+    offline.screenshot("exported-map")
+    assert offline.external == []
+
+
+def test_the_admin_map_editor_works_offline(page, live_url, offline, django_db_blocker):
+    from django.contrib.auth.models import User
+
+    from projects.models import Project
+
+    with django_db_blocker.unblock():
+        User.objects.create_superuser("browser-admin", password="Admin-pass-2026")
+        pk = Project.objects.get(code="GT-02").pk
+    try:
+        page.goto(f"{live_url}/admin/login/?next=/admin/projects/project/{pk}/change/")
+        page.locator("#id_username").fill("browser-admin")
+        page.locator("#id_password").fill("Admin-pass-2026")
+        page.locator("input[type=submit]").click()
+        map_box = page.locator("#id_geom_map")
+        expect(map_box.locator("canvas").first).to_be_visible()
+        page.wait_for_function("document.getElementById('id_geom').value.includes('MultiPolygon')")
+        map_box.scroll_into_view_if_needed()
+        offline.screenshot("admin-map-editor")
+        assert offline.external == []
+    finally:
+        with django_db_blocker.unblock():
+            User.objects.filter(username="browser-admin").delete()
