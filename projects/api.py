@@ -2,7 +2,9 @@
 
 from django import forms
 from django.http import HttpResponse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.gzip import gzip_page
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -67,6 +69,7 @@ class GeoJSONRenderer(JSONRenderer):
     format = "geojson"
 
 
+@method_decorator(gzip_page, name="dispatch")  # JSON holds no secrets, so no BREACH concern
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     """Projects as GeoJSON features. Anonymous users see published projects only."""
 

@@ -463,7 +463,7 @@ class Project(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(code__regex=r"^[A-Z]{2,4}-[0-9]{2,4}$"),
+                condition=Q(code__regex=r"^[A-Z]{2,4}-[0-9]{2,6}$"),
                 name="project_code_format",
                 violation_error_message=_("Code must look like GT-01 (letters, dash, digits)."),
             ),

@@ -13,11 +13,28 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_test_environment, django_db_blocker):
+    """The test database, always (pytest-django would skip it for a session of browser tests
+    alone, which use a live server of their own), with the demo data committed in it."""
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
     from projects.demo import load_demo_data
 
     with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        assert connection.settings_dict["NAME"].startswith("test_")
         load_demo_data()
+    yield
+    with django_db_blocker.unblock():
+        # Sessions left by the live server or by Playwright's greenlets (Django keeps one
+        # connection per context) would block DROP DATABASE.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        teardown_databases(config, verbosity=0)
 
 
 @pytest.fixture

@@ -92,16 +92,6 @@ def live_url(django_db_setup, django_db_blocker):
     server.terminate()
     server.wait(timeout=10)
     log.close()
-    # Let the workers' database sessions end before the test database is dropped.
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        for _ in range(50):
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0] == 0:
-                break
-            time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")

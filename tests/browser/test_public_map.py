@@ -17,7 +17,7 @@ def open_map(page, url, query=""):
 
 
 def drawn(
-    page, selector=".leaflet-overlay-pane path.project-shape, .leaflet-marker-pane .project-marker"
+    page, selector=".leaflet-projects-pane path.project-shape, .leaflet-marker-pane .project-marker"
 ):
     return page.locator(selector).count()
 
@@ -34,7 +34,8 @@ def test_the_map_draws_the_published_projects(page, live_url, offline):
     assert len(codes) == PUBLISHED_IN_DEMO
     assert "GT-12" not in codes and "YT-02" not in codes  # unpublished
     assert drawn(page) >= PUBLISHED_IN_DEMO
-    assert page.locator(".leaflet-overlay-pane path").count() > 12  # outlines + shapes
+    assert page.locator(".leaflet-overlay-pane path").count() == 12  # province + 11 districts
+    assert page.locator(".leaflet-projects-pane path.project-shape").count() >= 30
     expect(page.locator(".unit-label", has_text="Tây Sơn")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     offline.screenshot("public-map")
@@ -43,9 +44,9 @@ def test_the_map_draws_the_published_projects(page, live_url, offline):
 
 def test_a_layer_toggle_hides_its_projects(page, live_url, offline):
     open_map(page, live_url)
-    transport = page.locator(".leaflet-overlay-pane path.project-shape").count()
+    transport = page.locator(".leaflet-projects-pane path.project-shape").count()
     page.get_by_label("Giao thông").uncheck()
-    assert page.locator(".leaflet-overlay-pane path.project-shape").count() < transport
+    assert page.locator(".leaflet-projects-pane path.project-shape").count() < transport
     assert not [c for c in listed(page) if c.startswith("GT-")]
     assert "layer=" in page.url  # the permalink remembers it
     page.get_by_label("Giao thông").check()
@@ -94,7 +95,7 @@ def test_a_popup_shows_the_facts(page, live_url, offline):
 
 def test_a_click_on_the_map_opens_a_popup(page, live_url, offline):
     open_map(page, live_url, "?lat=13.95700&lon=109.04400&z=14")
-    page.locator(".leaflet-overlay-pane path.status-under_construction").first.click(force=True)
+    page.locator(".leaflet-projects-pane path.status-under_construction").first.click(force=True)
     expect(page.locator(".leaflet-popup-content")).to_contain_text("Phù Cát")
 
 

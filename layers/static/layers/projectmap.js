@@ -106,6 +106,9 @@
   }
 
   // ---- layers ---------------------------------------------------------------------------
+  // Projects get a pane of their own above the boundaries: Leaflet stacks SVG over canvas,
+  // so the land fill would otherwise hide projects drawn on a canvas.
+  map.createPane('projects').style.zIndex = 450;
   const layerOf = {};
   const groups = {};
   config.layers.forEach((layer) => {
@@ -118,10 +121,26 @@
     const box = form.querySelector(`input[name="layer"][value="${slug}"]`);
     return box ? box.checked : true;
   }
+
+  // Many points are clustered, all sectors in one cluster layer so that bubbles do not pile
+  // up; a sector switched off takes its markers out of it.
+  let cluster = null;
+  let clusteredMarkers = {};
+
   function syncLayers() {
     Object.entries(groups).forEach(([slug, group]) => {
       if (isActive(slug)) { group.addTo(map); } else { map.removeLayer(group); }
     });
+    if (cluster) {
+      cluster.clearLayers();
+      cluster.addLayers(Object.entries(clusteredMarkers)
+        .filter(([slug]) => isActive(slug)).flatMap(([, markers]) => markers));
+    }
+  }
+
+  function pointsOf(geometry) {
+    if (geometry.type === 'Point') { return [geometry.coordinates]; }
+    return geometry.type === 'MultiPoint' ? geometry.coordinates : null;
   }
 
   // A reload after a move redraws everything: keep the open popup open across it.
@@ -131,57 +150,72 @@
   function draw(collection) {
     redrawing = true;
     Object.values(groups).forEach((group) => group.clearLayers());
+    if (cluster) { cluster.clearLayers(); }
     redrawing = false;
     drawn = [];
+    clusteredMarkers = {};
     const features = collection.features || [];
-    const renderer = features.length > config.thresholds.canvas ? L.canvas({padding: 0.3}) : L.svg({padding: 0.3});
-    const pointsBySector = {};
-    const pointsOf = (geometry) => {
-      if (geometry.type === 'Point') { return [geometry.coordinates]; }
-      return geometry.type === 'MultiPoint' ? geometry.coordinates : null;
-    };
-    features.forEach((feature) => {
-      const points = pointsOf(feature.geometry);
-      if (points) {
-        const slug = layerOf[feature.properties.sector];
-        pointsBySector[slug] = (pointsBySector[slug] || 0) + points.length;
-      }
-    });
-    const targets = {};
-    Object.keys(groups).forEach((slug) => {
-      if ((pointsBySector[slug] || 0) > config.thresholds.cluster && L.markerClusterGroup) {
-        targets[slug] = L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 45,
-          disableClusteringAtZoom: 15, showCoverageOnHover: false});
-        groups[slug].addLayer(targets[slug]);
-      } else {
-        targets[slug] = groups[slug];
-      }
-    });
+    const renderer = features.length > config.thresholds.canvas ?
+      L.canvas({padding: 0.3, pane: 'projects'}) : L.svg({padding: 0.3, pane: 'projects'});
+    const pointCount = features.reduce((n, f) => n + ((pointsOf(f.geometry) || []).length), 0);
+    const clustering = pointCount > config.thresholds.cluster && Boolean(L.markerClusterGroup);
+    if (clustering && !cluster) {
+      cluster = L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 50,
+        disableClusteringAtZoom: 15, showCoverageOnHover: false}).addTo(map);
+    } else if (!clustering && cluster) {
+      map.removeLayer(cluster);
+      cluster = null;
+    }
     features.forEach((feature) => {
       const props = feature.properties;
       const slug = layerOf[props.sector];
       if (!slug) { return; }
       const title = english && props.name_en ? props.name_en : props.name;
-      let layer;
       const points = pointsOf(feature.geometry);
+      const bind = (target) => {
+        target.bindPopup(() => popupContent(props), {maxWidth: 320, minWidth: 240});
+        target.on('popupopen', (event) => { openPopup = {code: props.code, latlng: event.popup.getLatLng()}; });
+        target.on('popupclose', () => { if (!redrawing) { openPopup = null; } });
+        target.bindTooltip(title, {sticky: true, direction: 'top'});
+      };
+      let layer;
       if (points) {
-        layer = L.featureGroup(points.map(([lon, lat]) =>
-          L.marker([lat, lon], {icon: pointIcon(props), title: title, alt: title, keyboard: true})));
+        // Popups on each marker: a clustered marker's group is not itself on the map.
+        const markers = points.map(([lon, lat]) =>
+          L.marker([lat, lon], {icon: pointIcon(props), title: title, alt: title, keyboard: true}));
+        markers.forEach(bind);
+        layer = L.featureGroup(markers);
+        if (clustering) {
+          (clusteredMarkers[slug] = clusteredMarkers[slug] || []).push(...markers);
+        } else {
+          groups[slug].addLayer(layer);
+        }
       } else {
-        layer = L.geoJSON(feature, {style: () => shapeStyle(props), renderer: renderer});
+        layer = L.geoJSON(feature, {style: () => shapeStyle(props), renderer: renderer, pane: 'projects'});
+        bind(layer);
+        groups[slug].addLayer(layer);
       }
-      layer.bindPopup(() => popupContent(props), {maxWidth: 320, minWidth: 240});
-      layer.on('popupopen', (event) => { openPopup = {code: props.code, latlng: event.popup.getLatLng()}; });
-      layer.on('popupclose', () => { if (!redrawing) { openPopup = null; } });
-      layer.bindTooltip(title, {sticky: true, direction: 'top'});
-      targets[slug].addLayer(layer);
       drawn.push({feature: feature, layer: layer});
     });
     syncLayers();
     list();
     if (openPopup) {
       const again = drawn.find(({feature}) => feature.properties.code === openPopup.code);
-      if (again) { again.layer.openPopup(openPopup.latlng); } else { openPopup = null; }
+      if (again) { show(again.layer, openPopup.latlng, false); } else { openPopup = null; }
+    }
+  }
+
+  // Open a drawn project's popup: on its first marker (unclustering it if needed) or shape.
+  function show(layer, latlng, reveal) {
+    const first = layer.getLayers()[0];
+    if (first && first.getLatLng) {
+      if (reveal && cluster && cluster.hasLayer(first)) {
+        cluster.zoomToShowLayer(first, () => first.openPopup());
+      } else {
+        first.openPopup();
+      }
+    } else {
+      layer.openPopup(latlng || layer.getBounds().getCenter());
     }
   }
 
@@ -201,8 +235,7 @@
       const button = el('button', {type: 'button', class: 'show', text: msg.showOnMap});
       button.addEventListener('click', () => {
         map.fitBounds(layer.getBounds(), {maxZoom: 14, padding: [30, 30]});
-        const first = layer.getLayers()[0];
-        layer.openPopup(first.getLatLng ? first.getLatLng() : layer.getBounds().getCenter());
+        show(layer, null, true);
       });
       const symbol = el('span', {class: 'symbol'});
       symbol.innerHTML = symbolSvg(props.status, 14);
