@@ -180,3 +180,10 @@ LOGGING = {
 }
 
 DEMO_DATA_DIR = BASE_DIR / "data" / "shapefiles"
+
+# OC4IDS publication (see docs/oc4ids.md). The prefix is not a registered one: register a prefix
+# with the Open Contracting Partnership before publishing for real.
+OC4IDS_PREFIX = envstr("OC4IDS_PREFIX", "oc4ids-bdmap-")
+OC4IDS_PUBLISHER = envstr("OC4IDS_PUBLISHER", "Bình Định infrastructure project map (demo)")
+OC4IDS_LICENSE = envstr("OC4IDS_LICENSE", "")
+OC4IDS_PUBLICATION_POLICY = envstr("OC4IDS_PUBLICATION_POLICY", "")

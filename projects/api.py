@@ -1,24 +1,90 @@
-"""REST API (v1): GeoJSON FeatureCollections of projects and administrative units."""
+"""REST API (v1): projects, their progress, agencies, administrative units, exports, OC4IDS.
 
+Every project endpoint starts from projects.access.visible_projects, so anonymous callers get
+published projects and public fields only, wherever they look.
+"""
+
+import datetime
+import hashlib
+
+import orjson
 from django import forms
+from django.db.models import Count, Max
 from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
+from django.utils.http import http_date
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.gzip import gzip_page
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from geo.crs import STORAGE_SRID
+from projects import exports, oc4ids
 from projects.access import can_see_unpublished, visible_projects
 from projects.filters import ProjectFilter
 from projects.geojson import PRECISION, feature_collection
-from projects.models import PLAN_DATE, AdminUnit, Project
+from projects.models import PLAN_DATE, AdminUnit, Agency, ProgressReport, Project, Sector
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10000
+
+
+# ---- conditional requests -------------------------------------------------------------------
+
+
+def data_stamp() -> tuple[datetime.datetime | None, int]:
+    """When any project, agency or sector last changed (deletions included, through the
+    history), and how many projects exist: the basis of every ETag and Last-Modified."""
+    projects = Project.objects.aggregate(changed=Max("updated_at"), count=Count("pk"))
+    moments = [
+        projects["changed"],
+        Project.history.aggregate(m=Max("history_date"))["m"],
+        Agency.objects.aggregate(m=Max("updated_at"))["m"],
+        Sector.objects.aggregate(m=Max("updated_at"))["m"],
+    ]
+    moments = [moment for moment in moments if moment]
+    return (max(moments) if moments else None), projects["count"]
+
+
+def conditional(request, build, *, extra: str = ""):
+    """Answer 304 when the client's copy is current; otherwise build the response and mark it
+    with a weak ETag (the body may be gzipped) and Last-Modified."""
+    changed, count = data_stamp()
+    internal = can_see_unpublished(request.user)
+    key = f"{changed}|{count}|{request.get_full_path()}|{get_language()}|{internal}|{extra}"
+    etag = 'W/"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+    last_modified = int(changed.timestamp()) if changed else None
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    response = not_modified or build()
+    if response.status_code in (200, 304):
+        response["ETag"] = etag
+        if last_modified:
+            response["Last-Modified"] = http_date(last_modified)
+        if internal:
+            patch_cache_control(response, private=True, no_cache=True)
+        else:
+            patch_cache_control(response, public=True, max_age=60)
+        patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    return response
+
+
+# ---- serializers ------------------------------------------------------------------------------
 
 
 class ProjectSerializer(GeoFeatureModelSerializer):
@@ -54,65 +120,46 @@ class ProjectSerializer(GeoFeatureModelSerializer):
             fields.pop("is_published")
         return fields
 
-
-class PageForm(forms.Form):
-    limit = forms.IntegerField(min_value=1, max_value=MAX_LIMIT, required=False)
-    offset = forms.IntegerField(min_value=0, required=False)
-    simplify = forms.FloatField(
-        min_value=0, max_value=0.1, required=False,
-        help_text=_("Generalise geometries by this tolerance in degrees (for small-scale maps)."),
-    )  # fmt: skip
+    def to_representation(self, instance):
+        feature = super().to_representation(instance)
+        # DRF-GIS moves the id field out of the properties; clients (and exports) want it in.
+        feature["properties"] = {"code": feature["id"], **feature["properties"]}
+        return feature
 
 
-class GeoJSONRenderer(JSONRenderer):
-    media_type = "application/geo+json"
-    format = "geojson"
+class ProgressReportSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display")
+    reporting_agency = serializers.CharField(source="reporting_agency.code", default=None)
+    reporting_agency_name = serializers.CharField(
+        source="reporting_agency.display_name", default=None
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "report_date", "status", "status_label", "progress_pct", "note", "reporting_agency",
+            "reporting_agency_name", "is_illustrative",
+        ]  # fmt: skip
 
 
-@method_decorator(gzip_page, name="dispatch")  # JSON holds no secrets, so no BREACH concern
-class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
-    """Projects as GeoJSON features. Anonymous users see published projects only."""
+class AgencySerializer(serializers.ModelSerializer):
+    display_name = serializers.CharField()
+    kind_label = serializers.CharField(source="get_kind_display")
+    admin_unit = serializers.CharField(source="admin_unit.code", default=None)
+    succeeded_by = serializers.CharField(source="succeeded_by.code", default=None)
+    current = serializers.SerializerMethodField(
+        help_text="The body holding this agency's tasks today (follows mergers)."
+    )
 
-    serializer_class = ProjectSerializer
-    renderer_classes = [JSONRenderer, GeoJSONRenderer, BrowsableAPIRenderer]
-    lookup_field = "code"
-    filter_backends = [DjangoFilterBackend]
-    filterset_class = ProjectFilter
+    class Meta:
+        model = Agency
+        fields = [
+            "code", "name", "name_en", "display_name", "short_name", "kind", "kind_label",
+            "admin_unit", "valid_from", "valid_to", "succeeded_by", "current",
+        ]  # fmt: skip
 
-    def get_queryset(self):
-        return visible_projects(self.request.user).order_by("code")
-
-    def list(self, request, *args, **kwargs):
-        page = PageForm(request.query_params)
-        if not page.is_valid():
-            raise ValidationError(page.errors)
-        limit = page.cleaned_data["limit"] or DEFAULT_LIMIT
-        offset = page.cleaned_data["offset"] or 0
-        projects = self.filter_queryset(self.get_queryset())
-        matched = projects.count()
-        selection = projects[offset : offset + limit]
-        returned = max(0, min(limit, matched - offset))
-        links = []
-        if offset + limit < matched:
-            links.append(self._link(request, "next", offset + limit, limit))
-        if offset > 0:
-            links.append(self._link(request, "prev", max(0, offset - limit), limit))
-        body = feature_collection(
-            selection,
-            internal=can_see_unpublished(request.user),
-            simplify=page.cleaned_data["simplify"],
-            numberMatched=matched,
-            numberReturned=returned,
-            links=links,
-        )
-        return HttpResponse(body, content_type="application/geo+json")
-
-    @staticmethod
-    def _link(request, rel, offset, limit):
-        query = request.GET.copy()
-        query["offset"], query["limit"] = offset, limit
-        url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-        return {"rel": rel, "href": url, "type": "application/geo+json"}
+    def get_current(self, agency) -> str:
+        return agency.current().code
 
 
 class AdminUnitSerializer(GeoFeatureModelSerializer):
@@ -129,8 +176,171 @@ class AdminUnitSerializer(GeoFeatureModelSerializer):
         ]  # fmt: skip
 
 
+# ---- parameters -------------------------------------------------------------------------------
+
+
+class PageForm(forms.Form):
+    limit = forms.IntegerField(min_value=1, max_value=MAX_LIMIT, required=False)
+    offset = forms.IntegerField(min_value=0, required=False)
+    simplify = forms.FloatField(min_value=0, max_value=0.1, required=False)
+
+
+class ExportForm(forms.Form):
+    crs = forms.CharField(required=False)
+
+    def clean_crs(self):
+        value = (self.cleaned_data["crs"] or "").strip().upper()
+        if not value:
+            return STORAGE_SRID
+        code = value.removeprefix("EPSG:")
+        if code.isdigit() and int(code) in exports.EXPORT_SRIDS:
+            return int(code)
+        allowed = ", ".join(f"EPSG:{srid}" for srid in exports.EXPORT_SRIDS)
+        raise forms.ValidationError(
+            _("Unsupported coordinate system “%(value)s”: use one of %(allowed)s.")
+            % {"value": value, "allowed": allowed}
+        )
+
+
+def _valid(form: forms.Form) -> dict:
+    if not form.is_valid():
+        raise ValidationError(form.errors)
+    return form.cleaned_data
+
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("limit", int, description=f"Features per page (1–{MAX_LIMIT}, default "
+                     f"{DEFAULT_LIMIT}).", examples=[OpenApiExample("page", value=100)]),
+    OpenApiParameter("offset", int, description="Features to skip (see the `next` link)."),
+    OpenApiParameter("simplify", float, description="Generalise geometries by this tolerance in "
+                     "degrees, for small-scale maps (0–0.1).",
+                     examples=[OpenApiExample("province view", value=0.0005)]),
+]  # fmt: skip
+_EXAMPLES = {
+    "bbox": ("Quy Nhơn", "109.15,13.70,109.30,13.85"),
+    "status": ("two statuses", "under_construction,site_clearance"),
+    "layer": ("transport", "transport"),
+    "q": ("no accents needed", "quy nhon"),
+    "agency": ("a department", "SGTVT"),
+    "admin_unit": ("An Nhơn", "549"),
+}
+FILTER_EXAMPLES = [
+    OpenApiParameter(
+        name,
+        str,
+        description=str(ProjectFilter.base_filters[name].label),
+        examples=[OpenApiExample(summary, value=value)],
+    )
+    for name, (summary, value) in _EXAMPLES.items()
+]
+
+
+class GeoJSONRenderer(JSONRenderer):
+    media_type = "application/geo+json"
+    format = "geojson"
+
+
+def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# ---- views ------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Projects as a GeoJSON FeatureCollection",
+        description="Published projects for the public, every project for planners; "
+        "ordered by code, paginated with `limit`/`offset` and `next`/`prev` links.",
+        parameters=PAGE_PARAMETERS + FILTER_EXAMPLES,
+    ),
+    retrieve=extend_schema(summary="One project as a GeoJSON Feature"),
+)
+@method_decorator(gzip_page, name="dispatch")  # JSON holds no secrets, so no BREACH concern
+class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    """Projects as GeoJSON features. Anonymous users see published projects only."""
+
+    serializer_class = ProjectSerializer
+    renderer_classes = [JSONRenderer, GeoJSONRenderer, BrowsableAPIRenderer]
+    lookup_field = "code"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ProjectFilter
+
+    def get_queryset(self):
+        return visible_projects(self.request.user).order_by("code")
+
+    def list(self, request, *args, **kwargs):
+        page = _valid(PageForm(request.query_params))
+        projects = self.filter_queryset(self.get_queryset())
+        return conditional(request, lambda: self._page(request, projects, page))
+
+    def _page(self, request, projects, page):
+        limit = page["limit"] or DEFAULT_LIMIT
+        offset = page["offset"] or 0
+        matched = projects.count()
+        links = []
+        if offset + limit < matched:
+            links.append(self._link(request, "next", offset + limit, limit))
+        if offset > 0:
+            links.append(self._link(request, "prev", max(0, offset - limit), limit))
+        body = feature_collection(
+            projects[offset : offset + limit],
+            internal=can_see_unpublished(request.user),
+            simplify=page["simplify"],
+            numberMatched=matched,
+            numberReturned=max(0, min(limit, matched - offset)),
+            links=links,
+        )
+        return HttpResponse(body, content_type="application/geo+json")
+
+    def retrieve(self, request, *args, **kwargs):
+        project = self.get_object()
+        return conditional(
+            request,
+            lambda: Response(self.get_serializer(project).data),
+            extra=str(project.version),
+        )
+
+    @staticmethod
+    def _link(request, rel, offset, limit):
+        query = request.GET.copy()
+        query["offset"], query["limit"] = offset, limit
+        url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+        return {"rel": rel, "href": url, "type": "application/geo+json"}
+
+    @extend_schema(
+        summary="A project's progress reports, oldest first",
+        responses=ProgressReportSerializer(many=True),
+    )
+    @action(detail=True, url_path="progress")
+    def progress(self, request, code=None):
+        project = self.get_object()
+        reports = project.progress_reports.select_related("reporting_agency").order_by(
+            "report_date"
+        )
+        return Response(ProgressReportSerializer(reports, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Agencies, with validity dates and successors"),
+    retrieve=extend_schema(summary="One agency"),
+)
+class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AgencySerializer
+    lookup_field = "code"
+    pagination_class = None
+    queryset = Agency.objects.select_related("admin_unit", "succeeded_by").order_by("code")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Administrative units in force when the plan was issued"),
+    retrieve=extend_schema(summary="One administrative unit"),
+)
+@method_decorator(gzip_page, name="dispatch")
 class AdminUnitViewSet(viewsets.ReadOnlyModelViewSet):
-    """Administrative units in force when the plan was issued (province and districts)."""
+    """The province and its former districts (valid until 30 June 2025), as GeoJSON."""
 
     serializer_class = AdminUnitSerializer
     lookup_field = "code"
@@ -138,3 +348,81 @@ class AdminUnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return AdminUnit.objects.valid_on(PLAN_DATE).order_by("level", "code")
+
+
+def _selection(request):
+    """The caller's visible projects, filtered by the query string (400 on a bad value)."""
+    selection = ProjectFilter(
+        request.query_params, queryset=visible_projects(request.user).order_by("code")
+    )
+    if not selection.is_valid():
+        raise ValidationError(selection.errors)
+    return selection.qs
+
+
+class ProjectExportView(APIView):
+    """The filtered selection as a file."""
+
+    @extend_schema(
+        summary="Export the filtered selection",
+        description="Formats: geojson, gpkg (GeoPackage), shp (zipped shapefiles, one per "
+        "geometry kind, with .prj and UTF-8 .cpg), csv (UTF-8 with BOM, WKT and lon/lat), kml. "
+        "`crs` (GeoPackage and shapefile only): "
+        f"{', '.join(f'EPSG:{s}' for s in exports.EXPORT_SRIDS)}. "
+        f"At most {MAX_LIMIT} projects; the same filters as the project list.",
+        parameters=[
+            OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=[*exports.FORMATS]),
+            OpenApiParameter(
+                "crs", str, examples=[OpenApiExample("VN-2000 Bình Định", value="EPSG:9217")]
+            ),
+            *FILTER_EXAMPLES,
+        ],  # fmt: skip
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    def get(self, request, fmt):
+        options = _valid(ExportForm(request.query_params))
+        projects = _selection(request)
+        count = projects.count()
+        if count > MAX_LIMIT:
+            raise ValidationError(
+                {"detail": _("The selection holds %(count)s projects; an export holds at most "
+                             "%(max)s. Narrow it with filters such as bbox or layer.")
+                 % {"count": count, "max": MAX_LIMIT}}
+            )  # fmt: skip
+        internal = can_see_unpublished(request.user)
+        content_type, extension = exports.FORMATS[fmt]
+        if fmt == "geojson":
+            body = feature_collection(projects, internal=internal)
+        else:
+            srid = options["crs"] if fmt in ("gpkg", "shp") else STORAGE_SRID
+            body = exports.write(exports.frame(projects, internal=internal, srid=srid), fmt)
+        suffix = f"-epsg{options['crs']}" if fmt in ("gpkg", "shp") else ""
+        filename = f"du-an-{datetime.date.today():%Y%m%d}{suffix}.{extension}"
+        return _attachment(body, content_type, filename)
+
+
+class OC4IDSView(APIView):
+    """The filtered selection as an OC4IDS 0.9 project package."""
+
+    filter_backends = [DjangoFilterBackend]
+
+    @extend_schema(
+        summary="Projects as an OC4IDS project package",
+        parameters=[*PAGE_PARAMETERS[:2], *FILTER_EXAMPLES],
+        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        page = _valid(PageForm(request.query_params))
+        selection = _selection(request)
+
+        def build():
+            limit = page["limit"] or DEFAULT_LIMIT
+            offset = page["offset"] or 0
+            chosen = oc4ids.prefetched(selection[offset : offset + limit])
+            projects = [
+                oc4ids.project_release(p, geometry=orjson.loads(p.geom.geojson)) for p in chosen
+            ]
+            body = oc4ids.package(projects, uri=request.build_absolute_uri())
+            return HttpResponse(orjson.dumps(body), content_type="application/json")
+
+        return conditional(request, build)

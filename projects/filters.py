@@ -10,11 +10,18 @@ from django.contrib.gis.geos import Polygon
 from django.db.models import Exists, OuterRef, Q, TextField, Value
 from django.db.models.functions import Concat, Lower
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from geo.db import ImmutableUnaccent
-from projects.models import AdminUnit, Agency, Priority, Project, ProjectAgency, Status
+from projects.models import AdminUnit, Agency, Priority, Project, ProjectAgency, Sector, Status
 
 MAX_BBOX_SPAN = 10.0  # degrees; the province is about 1 × 1.2
+
+
+def layer_slugs():
+    """Thematic layer identifiers (layers present sectors; this app does not import them)."""
+    return Sector.objects.exclude(layer__isnull=True).values_list("layer__slug", flat=True)
 
 
 class BBoxField(forms.CharField):
@@ -42,6 +49,7 @@ class BBoxField(forms.CharField):
         return (xmin, ymin, xmax, ymax)
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class BBoxFilter(filters.Filter):
     field_class = BBoxField
 
@@ -80,6 +88,20 @@ class ProjectFilterForm(forms.Form):
         if agency is None:
             raise forms.ValidationError(_("No agency has the code “%(code)s”.") % {"code": code})
         return agency
+
+    def clean_layer(self):
+        return self._known("layer", layer_slugs(), _("No layer has the identifier “%(code)s”."))
+
+    def clean_sector(self):
+        return self._known("sector", Sector.objects.values_list("code", flat=True),
+                           _("No sector has the code “%(code)s”."))  # fmt: skip
+
+    def _known(self, name, known, message):
+        values = self.cleaned_data.get(name)
+        unknown = sorted(set(values or []) - set(known))
+        if unknown:
+            raise forms.ValidationError(message % {"code": ", ".join(unknown)})
+        return values
 
     def clean_admin_unit(self):
         code = self.cleaned_data.get("admin_unit")
@@ -148,7 +170,7 @@ class ProjectFilter(filters.FilterSet):
         )
 
     def filter_year_from(self, qs, name, value):
-        return qs.filter(Q(planned_end__isnull=True) | Q(planned_end__year__gte=int(value)))
+        return qs.filter(planned_end__year__gte=int(value))
 
     def filter_year_to(self, qs, name, value):
-        return qs.filter(Q(planned_start__isnull=True) | Q(planned_start__year__lte=int(value)))
+        return qs.filter(planned_start__year__lte=int(value))

@@ -202,6 +202,7 @@ class Agency(BilingualName):
         help_text=_("The body that took over this one's tasks after a merger."),
     )
     note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ValidityQuerySet.as_manager()
 
@@ -267,6 +268,7 @@ class Sector(BilingualName):
         help_text=_("Codes from the OC4IDS projectSector codelist."),
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("sector")

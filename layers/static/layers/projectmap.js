@@ -95,7 +95,8 @@
     }
     fact(msg.progress, progress);
     fact(msg.leadAgency, props.lead_agency_name);
-    fact(msg.period, `${date(props.planned_start)} – ${date(props.planned_end)}`);
+    fact(msg.period, props.planned_start || props.planned_end ?
+      `${date(props.planned_start)} – ${date(props.planned_end)}` : msg.notGiven);
     box.append(facts);
     const notes = [];
     if (props.is_illustrative) { notes.push(msg.illustrative); }

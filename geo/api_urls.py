@@ -1,0 +1,29 @@
+"""The v1 API's routes, gathered from the apps."""
+
+from django.urls import path, re_path
+from rest_framework.routers import DefaultRouter
+
+from layers.api import LayerViewSet
+from projects.api import (
+    AdminUnitViewSet,
+    AgencyViewSet,
+    OC4IDSView,
+    ProjectExportView,
+    ProjectViewSet,
+)
+
+router = DefaultRouter()
+router.register("projects", ProjectViewSet, basename="project")
+router.register("layers", LayerViewSet, basename="layer")
+router.register("agencies", AgencyViewSet, basename="agency")
+router.register("admin-units", AdminUnitViewSet, basename="adminunit")
+
+urlpatterns = [
+    path("oc4ids/", OC4IDSView.as_view(), name="oc4ids"),
+    re_path(
+        r"^projects/export\.(?P<fmt>geojson|gpkg|shp|csv|kml)$",
+        ProjectExportView.as_view(),
+        name="project-export",
+    ),
+    *router.urls,
+]
