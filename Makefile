@@ -13,11 +13,12 @@ PY := $(VENV)/bin/python
 # the repository so the postgres user can reach it, one per checkout.
 PGROOT ?= /var/tmp/bdmap/$(shell printf '%s' "$(CURDIR)" | md5sum | cut -c1-10)
 
-.PHONY: help run test lint format setup deps venv assets env messages manage
+.PHONY: help run test bench lint format setup deps venv assets env messages manage
 
 help:
 	@echo "make run   - set up everything and serve http://127.0.0.1:$(PORT)"
 	@echo "make test  - set up on a throwaway database and run the whole test suite"
+	@echo "make bench - benchmarks (ratios against baselines in the same run)"
 	@echo "make lint  - ruff check and format check"
 	@echo "make manage ARGS=createsuperuser - any manage.py command against the project database"
 
@@ -61,6 +62,9 @@ manage: setup
 
 test: setup messages
 	@scripts/with-test-db.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup messages
+	@scripts/with-test-db.sh $(PY) -m bench.run
 
 lint: venv
 	@$(VENV)/bin/ruff check .

@@ -6,5 +6,5 @@ urlpatterns = [
     path("", views.public_map, name="home"),
     path("map/", views.planner_map, name="planner-map"),
     path("export/map.html", views.export_map, name="map-export"),
-    path("projects/<str:code>/", views.project_detail, name="project-detail"),
+    path("projects/<str:code>/", views.project_detail, name="project-page"),
 ]

@@ -24,7 +24,7 @@ import shapely
 from django.contrib.gis.db.models.functions import AsWKB, PointOnSurface, Transform
 
 from geo.crs import STORAGE_SRID, SUPPORTED_SRIDS, VN2000_GEOGRAPHIC
-from projects.geojson import features
+from projects.geojson import PROPERTIES, features
 
 FORMATS = {
     "geojson": ("application/geo+json", "geojson"),
@@ -64,7 +64,10 @@ KINDS = {"MultiPoint": "points", "MultiLineString": "lines", "MultiPolygon": "po
 def frame(queryset, *, internal: bool, srid: int = STORAGE_SRID) -> gpd.GeoDataFrame:
     """The selection as a GeoDataFrame in `srid`, with the API's properties as columns and,
     in attrs["anchors"], a WGS 84 point on each feature (for CSV's lon/lat)."""
-    table = pd.DataFrame([f["properties"] for f in features(queryset, internal=internal)])
+    columns = PROPERTIES + (["is_published"] if internal else [])
+    table = pd.DataFrame(
+        [f["properties"] for f in features(queryset, internal=internal)], columns=columns
+    )
     geometry = Transform("geom", srid) if srid != STORAGE_SRID else "geom"
     extra = {
         code: (bytes(wkb), anchor)
@@ -72,7 +75,7 @@ def frame(queryset, *, internal: bool, srid: int = STORAGE_SRID) -> gpd.GeoDataF
             "code", AsWKB(geometry), PointOnSurface("geom")
         )
     }
-    codes = list(table["code"]) if not table.empty else []
+    codes = list(table["code"])
     for column in ("planned_start", "planned_end"):
         if column in table:
             table[column] = pd.to_datetime(table[column]).dt.date
@@ -97,7 +100,10 @@ def write(data: gpd.GeoDataFrame, fmt: str) -> bytes:
             path = folder / "projects.gpkg"
             for kind, part in _split(data).items():
                 part.to_file(path, layer=f"projects_{kind}", driver="GPKG", engine="pyogrio")
-            return path.read_bytes() if path.exists() else b""
+            if data.empty:  # still a valid file, with an empty layer
+                data.to_file(path, layer="projects", driver="GPKG", engine="pyogrio",
+                             geometry_type="Unknown")  # fmt: skip
+            return path.read_bytes()
         if fmt == "shp":
             return _shapefile_zip(data, folder)
         if fmt == "csv":

@@ -22,6 +22,14 @@ COLUMNS = (
 )  # fmt: skip
 
 
+# The properties of every feature, in order (planners also get "is_published").
+PROPERTIES = [
+    "code", "name", "name_en", "sector", "sector_name", "project_type", "status", "status_label",
+    "oc4ids_status", "progress_pct", "lead_agency", "lead_agency_name", "priority",
+    "planned_start", "planned_end", "location_precision", "is_illustrative", "url",
+]  # fmt: skip
+
+
 def features(queryset, *, internal: bool, simplify: float | None = None) -> list[dict]:
     """The queryset's projects as GeoJSON Feature dicts, geometries as raw JSON fragments.
 
@@ -30,7 +38,7 @@ def features(queryset, *, internal: bool, simplify: float | None = None) -> list
     """
     english = (get_language() or "vi").startswith("en")
     status_labels = {value: str(label) for value, label in Status.choices}
-    url = reverse("project-detail", kwargs={"code": "CODE"})
+    url = reverse("project-page", kwargs={"code": "CODE"})
     geom = SimplifyPreserveTopology("geom", simplify) if simplify else "geom"
     rows = queryset.values_list(*COLUMNS, AsGeoJSON(geom, precision=PRECISION))
     result = []

@@ -533,7 +533,7 @@ class Project(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("project-detail", kwargs={"code": self.code})
+        return reverse("project-page", kwargs={"code": self.code})
 
     @property
     def display_name(self) -> str:

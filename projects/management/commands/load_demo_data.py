@@ -14,5 +14,6 @@ class Command(BaseCommand):
             report = load_demo_data(directory)
         except DemoDataError as exc:
             raise CommandError(f"Nothing was loaded: {exc}") from exc
-        for line in report.lines():
-            self.stdout.write(line)
+        if options["verbosity"] > 0:
+            for line in report.lines():
+                self.stdout.write(line)
