@@ -53,3 +53,43 @@ def spatial_ref_sys_row(srid: int) -> tuple[int, str, int, str, str]:
         proj4 = proj4.replace("+units=", f"+towgs84={VN2000_TOWGS84} +units=")
     proj4 = proj4.replace(" +type=crs", "")
     return srid, "EPSG", srid, crs.to_wkt("WKT1_GDAL"), proj4
+
+
+# ---- OGC API CRS identifiers (Features Part 2) ----------------------------------------------
+
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+EPSG_URI = "http://www.opengis.net/def/crs/EPSG/0/{srid}"
+OGC_SRIDS = [4326, VN2000_TM3_BINH_DINH, VN2000_UTM_48N, VN2000_UTM_49N]
+
+
+@lru_cache(maxsize=32)
+def north_first(srid: int) -> bool:
+    """Whether the EPSG definition lists northing/latitude first (EPSG:4326 does; the VN-2000
+    projected systems do not). OGC APIs must honour that order for EPSG URIs."""
+    return pyproj.CRS.from_epsg(srid).axis_info[0].direction == "north"
+
+
+def ogc_crs_uris() -> list[str]:
+    return [CRS84, *(EPSG_URI.format(srid=srid) for srid in OGC_SRIDS)]
+
+
+def parse_ogc_crs(value: str) -> tuple[int, bool]:
+    """An OGC CRS URI (or `EPSG:n`, `[EPSG:n]`) → (srid, swap axes); ValueError if unsupported."""
+    text = value.strip().strip("[]<>")
+    if text in (CRS84, "CRS84", "OGC:CRS84"):
+        return STORAGE_SRID, False
+    for prefix in (
+        "http://www.opengis.net/def/crs/EPSG/0/",
+        "https://www.opengis.net/def/crs/EPSG/0/",
+        "EPSG:",
+    ):
+        if text.upper().startswith(prefix.upper()):
+            code = text[len(prefix) :]
+            if code.isdigit() and int(code) in OGC_SRIDS:
+                srid = int(code)
+                return srid, north_first(srid)
+    raise ValueError(value)
+
+
+def ogc_crs_uri(srid: int) -> str:
+    return EPSG_URI.format(srid=srid)

@@ -41,3 +41,10 @@ class SimplifyPreserveTopology(models.Func):
         super().__init__(
             expression, models.Value(float(tolerance)), output_field=GeometryField(), **extra
         )
+
+
+class FlipCoordinates(models.Func):
+    """ST_FlipCoordinates: x/y swapped, for CRSs whose first axis is latitude or northing."""
+
+    function = "ST_FlipCoordinates"
+    output_field = GeometryField()

@@ -6,11 +6,12 @@ properties are the same as ProjectSerializer's (a test compares them).
 """
 
 import orjson
-from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.urls import reverse
 from django.utils.translation import get_language
 
-from geo.db import SimplifyPreserveTopology
+from geo.crs import STORAGE_SRID
+from geo.db import FlipCoordinates, SimplifyPreserveTopology
 from projects.models import OC4IDS_STATUS, Status
 
 PRECISION = 6
@@ -30,17 +31,31 @@ PROPERTIES = [
 ]  # fmt: skip
 
 
-def features(queryset, *, internal: bool, simplify: float | None = None) -> list[dict]:
+def geometry_json(geom="geom", *, simplify=None, srid=STORAGE_SRID, flip=False):
+    """GeoJSON text of a geometry expression, built by PostGIS: generalised, reprojected and
+    axis-swapped as asked; 6 decimals for degrees (~0.1 m), 3 for metres."""
+    if simplify:
+        geom = SimplifyPreserveTopology(geom, simplify)
+    if srid != STORAGE_SRID:
+        geom = Transform(geom, srid)
+    if flip:
+        geom = FlipCoordinates(geom)
+    return AsGeoJSON(geom, precision=PRECISION if srid == STORAGE_SRID else 3)
+
+
+def features(
+    queryset, *, internal: bool, simplify: float | None = None, srid: int = STORAGE_SRID,
+    flip: bool = False,
+) -> list[dict]:  # fmt: skip
     """The queryset's projects as GeoJSON Feature dicts, geometries as raw JSON fragments.
 
     `internal` adds the fields only planners see; `simplify` (degrees) generalises geometries
-    for small-scale maps.
+    for small-scale maps; `srid`/`flip` give them in another CRS and axis order (OGC API).
     """
     english = (get_language() or "vi").startswith("en")
     status_labels = {value: str(label) for value, label in Status.choices}
     url = reverse("project-page", kwargs={"code": "CODE"})
-    geom = SimplifyPreserveTopology("geom", simplify) if simplify else "geom"
-    rows = queryset.values_list(*COLUMNS, AsGeoJSON(geom, precision=PRECISION))
+    rows = queryset.values_list(*COLUMNS, geometry_json(simplify=simplify, srid=srid, flip=flip))
     result = []
     for (code, name, name_en, sector, sector_vi, sector_en, project_type, status, progress,
          lead, lead_vi, lead_en, priority, start, end, precision, illustrative, published,
@@ -78,11 +93,12 @@ def features(queryset, *, internal: bool, simplify: float | None = None) -> list
     return result
 
 
-def feature_collection(queryset, *, internal: bool, simplify: float | None = None, **members):
+def feature_collection(queryset, *, internal: bool, simplify=None, srid=STORAGE_SRID,
+                       flip=False, **members):  # fmt: skip
     """A FeatureCollection as JSON bytes; `members` are extra top-level members (counts, links)."""
     collection = {
         "type": "FeatureCollection",
         **members,
-        "features": features(queryset, internal=internal, simplify=simplify),
+        "features": features(queryset, internal=internal, simplify=simplify, srid=srid, flip=flip),
     }
     return orjson.dumps(collection)

@@ -2,10 +2,19 @@
 and three personas (the public, a planner, GIS staff)."""
 
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.db import connection
 from django.utils import translation
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run in
 # such a thread unless told it is safe (it is: one thread, no async views).
@@ -35,6 +44,55 @@ def django_db_setup(django_test_environment, django_db_blocker):
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
         teardown_databases(config, verbosity=0)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_url(django_db_setup, django_db_blocker):
+    """The app under gunicorn, on the test database that holds the demo data."""
+    with django_db_blocker.unblock():
+        settings_dict = connection.settings_dict
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PGDATABASE": settings_dict["NAME"],
+        "PGHOST": settings_dict["HOST"] or os.environ.get("PGHOST", ""),
+        "PGPORT": str(settings_dict["PORT"] or os.environ.get("PGPORT", "")),
+        "PGUSER": settings_dict["USER"] or os.environ.get("PGUSER", ""),
+        "DATABASE_URL": "",
+        "DJANGO_DEBUG": "false",
+        "SECRET_KEY": "browser-tests",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "MAP_TILES_URL": "",  # the default: no base map, nothing fetched from elsewhere
+        "DB_CONN_MAX_AGE": "0",
+    }
+    (ROOT / "build").mkdir(exist_ok=True)
+    log = open(ROOT / "build" / "live-server.log", "w")  # noqa: SIM115 (open for the session)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "geo.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--threads", "4", "--timeout", "60"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/healthz", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"the live server did not start: see {log.name}")
+            time.sleep(0.2)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
 
 
 @pytest.fixture

@@ -1,18 +1,11 @@
 """Browser tests: Debian's Chromium (never a downloaded browser), driven by Playwright, against
 the app served by gunicorn on the test database, with every non-loopback request blocked."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from django.contrib.auth.models import Permission, User
-from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -43,55 +36,6 @@ def browser_type_launch_args():
 @pytest.fixture(scope="session")
 def browser_context_args():
     return {"viewport": {"width": 1280, "height": 860}, "locale": "vi-VN"}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def live_url(django_db_setup, django_db_blocker):
-    """The app under gunicorn, on the test database that holds the demo data."""
-    with django_db_blocker.unblock():
-        settings_dict = connection.settings_dict
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PGDATABASE": settings_dict["NAME"],
-        "PGHOST": settings_dict["HOST"] or os.environ.get("PGHOST", ""),
-        "PGPORT": str(settings_dict["PORT"] or os.environ.get("PGPORT", "")),
-        "PGUSER": settings_dict["USER"] or os.environ.get("PGUSER", ""),
-        "DATABASE_URL": "",
-        "DJANGO_DEBUG": "false",
-        "SECRET_KEY": "browser-tests",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "MAP_TILES_URL": "",  # the default: no base map, nothing fetched from elsewhere
-        "DB_CONN_MAX_AGE": "0",
-    }
-    (ROOT / "build").mkdir(exist_ok=True)
-    log = open(ROOT / "build" / "live-server.log", "w")  # noqa: SIM115 (open for the session)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "geo.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "4", "--timeout", "60"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=2)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"the live server did not start: see {log.name}")
-            time.sleep(0.2)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
 
 
 @pytest.fixture(scope="session")
