@@ -64,7 +64,7 @@ test: setup messages
 	@scripts/with-test-db.sh $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup messages
-	@scripts/with-test-db.sh $(PY) -m bench.run
+	@PG_EXTRA_OPTS="-c listen_addresses=127.0.0.1" PGPORT_LOCAL=55439 scripts/with-test-db.sh $(PY) -m bench.run
 
 lint: venv
 	@$(VENV)/bin/ruff check .

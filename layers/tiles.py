@@ -60,17 +60,18 @@ def tilejson(request, layer):
     ).replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf")
     query = request.GET.urlencode()
     fields = {
-        "code": "String", "name": "String", "name_en": "String", "sector": "String",
-        "status": "String", "progress_pct": "Number", "lead_agency_name": "String",
-        "lead_agency_name_en": "String", "planned_start": "String", "planned_end": "String",
-        "location_precision": "String", "is_illustrative": "Boolean",
+        "code": "String", "name": "String", "sector": "String", "status": "String",
+        "progress_pct": "Number",
     }  # fmt: skip
     if can_see_unpublished(request.user):
         fields["is_published"] = "Boolean"
     body = {
         "tilejson": "3.0.0",
         "name": layer,
-        "description": _("Projects of the 2024 plan as vector tiles."),
+        "description": _(
+            "Projects of the 2024 plan as vector tiles; each project's other fields are at "
+            "/api/v1/projects/<code>/."
+        ),
         "tiles": [f"{template}?{query}" if query else template],
         "minzoom": MIN_ZOOM,
         "maxzoom": MAX_ZOOM,

@@ -27,6 +27,7 @@ from projects.models import PLAN_DATE, AdminUnit, Status
 
 CLUSTER_THRESHOLD = 300  # points per layer above which they are clustered
 CANVAS_THRESHOLD = 1500  # features above which lines and polygons are drawn on a canvas
+TILES_THRESHOLD = 3000  # projects in view above which the map draws vector tiles
 
 
 def _boundaries() -> tuple[dict, list[tuple[float, float, str]]]:
@@ -88,6 +89,7 @@ def _messages() -> dict[str, str]:
         "count": _("%(shown)s projects in view (of %(total)s matching)"),
         "countAll": _("%(shown)s projects"),
         "truncated": _("Showing the first %(shown)s of %(total)s: zoom in or narrow the filters."),
+        "tiles": _("%(total)s projects in view, drawn as vector tiles; zoom in to list them all."),
         "sector": _("Sector"),
         "status": _("Status"),
         "progress": _("Progress"),
@@ -139,8 +141,14 @@ def _map_context(request, *, planner: bool, standalone: bool = False) -> dict:
         "statusLabels": {value: str(label) for value, label in Status.choices},
         "messages": _messages(),
         "language": get_language(),
-        "maxFeatures": MAX_LIMIT,
-        "thresholds": {"cluster": CLUSTER_THRESHOLD, "canvas": CANVAS_THRESHOLD},
+        "thresholds": {
+            "cluster": CLUSTER_THRESHOLD,
+            "canvas": CANVAS_THRESHOLD,
+            "tiles": TILES_THRESHOLD,
+        },
+        "tileUrl": reverse("tile", kwargs={"layer": "LAYER", "z": 0, "x": 0, "y": 0}).replace(
+            "/0/0/0.pbf", "/{z}/{x}/{y}.pbf"
+        ),
         "features": None,
         "fitBounds": _extent(boundaries) if fit else None,
     }

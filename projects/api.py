@@ -9,7 +9,6 @@ import hashlib
 
 import orjson
 from django import forms
-from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
@@ -39,7 +38,7 @@ from projects import exports, oc4ids
 from projects.access import can_see_unpublished, visible_projects
 from projects.filters import ProjectFilter
 from projects.geojson import PRECISION, feature_collection
-from projects.models import PLAN_DATE, AdminUnit, Agency, ProgressReport, Project, Sector
+from projects.models import PLAN_DATE, AdminUnit, Agency, DataVersion, ProgressReport, Project
 
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10000
@@ -48,26 +47,12 @@ MAX_LIMIT = 10000
 # ---- conditional requests -------------------------------------------------------------------
 
 
-def data_stamp() -> tuple[datetime.datetime | None, int]:
-    """When any project, agency or sector last changed (deletions included, through the
-    history), and how many projects exist: the basis of every ETag and Last-Modified."""
-    projects = Project.objects.aggregate(changed=Max("updated_at"), count=Count("pk"))
-    moments = [
-        projects["changed"],
-        Project.history.aggregate(m=Max("history_date"))["m"],
-        Agency.objects.aggregate(m=Max("updated_at"))["m"],
-        Sector.objects.aggregate(m=Max("updated_at"))["m"],
-    ]
-    moments = [moment for moment in moments if moment]
-    return (max(moments) if moments else None), projects["count"]
-
-
 def conditional(request, build, *, extra: str = ""):
     """Answer 304 when the client's copy is current; otherwise build the response and mark it
     with a weak ETag (the body may be gzipped) and Last-Modified."""
-    changed, count = data_stamp()
+    version, changed = DataVersion.current()
     internal = can_see_unpublished(request.user)
-    key = f"{changed}|{count}|{request.get_full_path()}|{get_language()}|{internal}|{extra}"
+    key = f"{version}|{request.get_full_path()}|{get_language()}|{internal}|{extra}"
     etag = 'W/"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
     last_modified = int(changed.timestamp()) if changed else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)

@@ -7,6 +7,8 @@ properties are the same as ProjectSerializer's (a test compares them).
 
 import orjson
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
+from django.db import connection
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import get_language
 
@@ -93,12 +95,54 @@ def features(
     return result
 
 
+_FEATURES = """
+SELECT coalesce(string_agg(
+    '{{"type":"Feature","id":' || to_json(q.p_code)::text
+    || ',"geometry":' || q.p_geometry
+    || ',"properties":' || json_build_object(
+        'code', q.p_code, 'name', q.p_name, 'name_en', q.p_name_en, 'sector', q.p_sector,
+        'sector_name',
+            CASE WHEN %s AND q.p_sector_en <> '' THEN q.p_sector_en ELSE q.p_sector_vi END,
+        'project_type', q.p_type, 'status', q.p_status,
+        'status_label', %s::json ->> q.p_status, 'oc4ids_status', %s::json ->> q.p_status,
+        'progress_pct', q.p_progress::float8, 'lead_agency', q.p_lead,
+        'lead_agency_name',
+            CASE WHEN %s AND q.p_lead_en <> '' THEN q.p_lead_en ELSE q.p_lead_vi END,
+        'priority', q.p_priority, 'planned_start', q.p_start, 'planned_end', q.p_end,
+        'location_precision', q.p_precision, 'is_illustrative', q.p_illustrative,
+        'url', %s || q.p_code || %s {published}
+    )::text || '}}',
+    ',' ORDER BY q.p_code), '')
+FROM ({rows}) AS q
+"""
+
+
 def feature_collection(queryset, *, internal: bool, simplify=None, srid=STORAGE_SRID,
-                       flip=False, **members):  # fmt: skip
-    """A FeatureCollection as JSON bytes; `members` are extra top-level members (counts, links)."""
-    collection = {
-        "type": "FeatureCollection",
-        **members,
-        "features": features(queryset, internal=internal, simplify=simplify, srid=srid, flip=flip),
-    }
-    return orjson.dumps(collection)
+                       flip=False, **members) -> bytes:  # fmt: skip
+    """A FeatureCollection as JSON bytes, each feature written by PostgreSQL in one pass (no
+    Python object per feature); the same features as features(). `members` are extra
+    top-level members (counts, links)."""
+    english = (get_language() or "vi").startswith("en")
+    prefix, _code, suffix = reverse("project-page", kwargs={"code": "CODE"}).partition("CODE")
+    rows = queryset.values(
+        p_code=F("code"), p_name=F("name"), p_name_en=F("name_en"), p_sector=F("sector__code"),
+        p_sector_vi=F("sector__name"), p_sector_en=F("sector__name_en"),
+        p_type=F("project_type"), p_status=F("status"), p_progress=F("progress_pct"),
+        p_lead=F("lead_agency__code"), p_lead_vi=F("lead_agency__name"),
+        p_lead_en=F("lead_agency__name_en"), p_priority=F("priority"), p_start=F("planned_start"),
+        p_end=F("planned_end"), p_precision=F("location_precision"),
+        p_illustrative=F("is_illustrative"), p_published=F("is_published"),
+        p_geometry=geometry_json(simplify=simplify, srid=srid, flip=flip),
+    )  # fmt: skip
+    rows_sql, rows_params = rows.query.sql_with_params()
+    sql = _FEATURES.format(
+        rows=rows_sql, published=", 'is_published', q.p_published" if internal else ""
+    )
+    labels = orjson.dumps({value: str(label) for value, label in Status.choices}).decode()
+    oc4ids = orjson.dumps({str(k): v for k, v in OC4IDS_STATUS.items()}).decode()
+    params = [english, labels, oc4ids, english, prefix, suffix, *rows_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        body = cursor.fetchone()[0]
+    head = orjson.dumps({"type": "FeatureCollection", **members})[:-1]
+    return head + b',"features":[' + body.encode() + b"]}"

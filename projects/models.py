@@ -587,6 +587,23 @@ class AgencyRole(models.TextChoices):
     OPERATOR = "operator", _("Operator")
 
 
+class DataVersion(models.Model):
+    """One row counting every write to the published data (kept by database triggers, so raw
+    SQL and bulk changes count too): the basis of ETags and Last-Modified."""
+
+    version = models.BigIntegerField(default=1)
+    changed = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("data version")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="dataversion_single_row")]
+
+    @classmethod
+    def current(cls) -> tuple[int, datetime.datetime | None]:
+        row = cls.objects.filter(pk=1).values_list("version", "changed").first()
+        return row or (0, None)
+
+
 class ProjectAgency(models.Model):
     """An agency's part in a project besides leading it."""
 

@@ -1,6 +1,7 @@
 """With 10,000 projects in the database the public map stays usable: the page inlines no
-project data, the API sends at most its cap per request (gzip, generalised geometries), points
-cluster and shapes go on a canvas. Timings are for `make bench`, not for tests."""
+project data, the API sends at most its cap per request (gzip, generalised geometries), and the
+map switches to vector tiles above a few thousand projects in view. Timings are for `make
+bench`, not for tests."""
 
 import gzip
 import json
@@ -38,15 +39,27 @@ def test_the_map_stays_usable_with_ten_thousand_projects(
         assert body["numberReturned"] == len(body["features"]) <= 10_000
         assert len(raw) < len(gzip.decompress(raw)) / 4
 
+        tile_requests = []
+        page.on("request", lambda r: "/tiles/" in r.url and tile_requests.append(r.url))
         page.goto(f"{live_url}/")
         page.wait_for_function("document.querySelectorAll('#results li[data-code]').length > 0")
-        expect(page.locator(".leaflet-projects-pane canvas")).to_have_count(1)  # not SVG paths
-        assert page.locator(".marker-cluster").count() > 10
-        assert page.locator(".leaflet-marker-pane .project-marker").count() < 2_000
+        # Province view: far more than the threshold, so vector tiles, not GeoJSON.
+        page.wait_for_function(
+            "document.querySelectorAll('.leaflet-projects-pane canvas.leaflet-tile').length > 0"
+        )
+        assert tile_requests and all(".pbf" in url for url in tile_requests)
+        assert page.locator(".leaflet-marker-pane .project-marker").count() == 0
         assert re.search(r"\d{4}", page.locator("#summary").inner_text())
         offline.screenshot("public-map-10k")
         page.get_by_label("Giao thông").uncheck()  # toggling still works at this size
         page.get_by_label("Giao thông").check()
+        # From the list, a project opens at street level, drawn as GeoJSON with its popup.
+        first = page.locator("#results li[data-code]").first
+        code = first.get_attribute("data-code")
+        first.get_by_role("button").click()
+        expect(page.locator(".leaflet-popup-content")).to_contain_text(code)
+        assert page.evaluate("projectMap.map.getZoom()") >= 12
+        offline.screenshot("public-map-10k-zoomed")
         assert offline.external == []
     finally:
         with django_db_blocker.unblock(), transaction.atomic():

@@ -149,6 +149,8 @@
   let redrawing = false;
 
   function draw(collection) {
+    tileMode = false;
+    tileKey = '';
     redrawing = true;
     Object.values(groups).forEach((group) => group.clearLayers());
     if (cluster) { cluster.clearLayers(); }
@@ -206,8 +208,68 @@
     }
   }
 
+  // ---- large selections: vector tiles ----------------------------------------------------
+  // Above a few thousand projects in view the map draws Mapbox vector tiles (PostGIS-built,
+  // same visibility and filters) instead of GeoJSON; the list shows the first ones returned.
+  if (L.DomEvent && !L.DomEvent.fakeStop) { L.DomEvent.fakeStop = () => true; }  // VectorGrid on Leaflet 1.9
+  let tileMode = false;
+  let tileKey = '';
+
+  function tileStyle(properties, zoom, dimension) {
+    const style = styles[properties.status] || {color: '#555555', dash: '', shape: 'circle'};
+    const open = style.shape === 'circle-open' || style.shape === 'x-open';
+    if (dimension === 1) {
+      return {radius: 5, weight: 2, color: style.color, fill: !open, fillColor: style.color,
+        fillOpacity: 0.9, dashArray: style.dash || null};
+    }
+    return {weight: dimension === 2 ? 3.5 : 2, color: style.color, dashArray: style.dash || null,
+      fill: dimension === 3, fillColor: style.color, fillOpacity: 0.18};
+  }
+
+  // Tiles carry only what drawing needs: a click reads the project from the API.
+  function tilePopup(event) {
+    const code = event.layer.properties.code;
+    const popup = L.popup({maxWidth: 320, minWidth: 240}).setLatLng(event.latlng)
+      .setContent(msg.loading).openOn(map);
+    fetch(`${config.apiUrl}${encodeURIComponent(code)}/`, {headers: {Accept: 'application/json'},
+      credentials: 'same-origin'})
+      .then((response) => { if (!response.ok) { throw new Error(response.status); } return response.json(); })
+      .then((feature) => popup.setContent(popupContent(feature.properties)))
+      .catch(() => popup.setContent(msg.error));
+  }
+
+  function drawTiles(collection) {
+    const query = filterParams();
+    if (config.publicOnly) { query.set('published', 'true'); }
+    const key = query.toString();
+    if (!tileMode || key !== tileKey) {
+      redrawing = true;
+      Object.values(groups).forEach((group) => group.clearLayers());
+      if (cluster) { map.removeLayer(cluster); cluster = null; }
+      redrawing = false;
+      config.layers.forEach((layer) => {
+        const grid = L.vectorGrid.protobuf(`${config.tileUrl.replace('LAYER', layer.slug)}?${key}`, {
+          rendererFactory: L.canvas.tile, interactive: true, maxNativeZoom: 18, pane: 'projects',
+          vectorTileLayerStyles: {[layer.slug]: tileStyle},
+        });
+        grid.on('click', tilePopup);
+        groups[layer.slug].addLayer(grid);
+      });
+      tileMode = true;
+      tileKey = key;
+    }
+    drawn = (collection.features || []).slice(0, 200).map((feature) => ({feature: feature, layer: L.geoJSON(feature)}));
+    syncLayers();
+    list();
+  }
+
   // Open a drawn project's popup: on its first marker (unclustering it if needed) or shape.
-  function show(layer, latlng, reveal) {
+  function show(layer, latlng, reveal, props) {
+    if (tileMode && props) {  // drawn in tiles: a popup of its own, not bound to a layer
+      L.popup({maxWidth: 320, minWidth: 240}).setLatLng(layer.getBounds().getCenter())
+        .setContent(popupContent(props)).openOn(map);
+      return;
+    }
     const first = layer.getLayers()[0];
     if (first && first.getLatLng) {
       if (reveal && cluster && cluster.hasLayer(first)) {
@@ -236,7 +298,7 @@
       const button = el('button', {type: 'button', class: 'show', text: msg.showOnMap});
       button.addEventListener('click', () => {
         map.fitBounds(layer.getBounds(), {maxZoom: 14, padding: [30, 30]});
-        show(layer, null, true);
+        show(layer, null, true, props);
       });
       const symbol = el('span', {class: 'symbol'});
       symbol.innerHTML = symbolSvg(props.status, 14);
@@ -248,7 +310,9 @@
       results.append(item);
     });
     const shown = visible.length;
-    if (lastCollection && lastCollection.numberMatched > (lastCollection.numberReturned || 0)) {
+    if (tileMode) {
+      summary.textContent = format(msg.tiles, {total: lastCollection.numberMatched});
+    } else if (lastCollection && lastCollection.numberMatched > (lastCollection.numberReturned || 0)) {
       summary.textContent = format(msg.truncated, {shown: lastCollection.numberReturned, total: lastCollection.numberMatched});
     } else if (config.features) {
       summary.textContent = format(msg.countAll, {shown: shown});
@@ -309,7 +373,7 @@
       const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
       params.set('bbox', [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90),
         clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)].map((v) => v.toFixed(5)).join(','));
-      params.set('limit', config.maxFeatures);
+      params.set('limit', config.thresholds.tiles);
       const zoom = map.getZoom();
       if (zoom < 14) {
         // Half a screen pixel, in degrees: invisible, and it keeps large layers light.
@@ -348,7 +412,11 @@
         const parts = params.get('bbox').split(',').map(Number);
         loadedBox = L.latLngBounds([parts[1], parts[0]], [parts[3], parts[2]]);
         loadedKey = key;
-        draw(collection);
+        if (collection.numberMatched > collection.numberReturned && L.vectorGrid) {
+          drawTiles(collection);
+        } else {
+          draw(collection);
+        }
       })
       .catch((error) => {
         if (error.name === 'AbortError') { return; }
