@@ -10,6 +10,7 @@ import hashlib
 import orjson
 from django import forms
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.utils.http import http_date
@@ -37,7 +38,7 @@ from geo.crs import STORAGE_SRID
 from projects import exports, oc4ids
 from projects.access import can_see_unpublished, visible_projects
 from projects.filters import ProjectFilter
-from projects.geojson import PRECISION, feature_collection
+from projects.geojson import PRECISION, PROPERTIES, feature_collection, features
 from projects.models import PLAN_DATE, AdminUnit, Agency, DataVersion, ProgressReport, Project
 
 DEFAULT_LIMIT = 1000
@@ -51,6 +52,7 @@ def conditional(request, build, *, extra: str = ""):
     """Answer 304 when the client's copy is current; otherwise build the response and mark it
     with a weak ETag (the body may be gzipped) and Last-Modified."""
     version, changed = DataVersion.current()
+    request.data_version = version  # builders reuse it for their own lookups
     internal = can_see_unpublished(request.user)
     key = f"{version}|{request.get_full_path()}|{get_language()}|{internal}|{extra}"
     etag = 'W/"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
@@ -168,6 +170,17 @@ class PageForm(forms.Form):
     limit = forms.IntegerField(min_value=1, max_value=MAX_LIMIT, required=False)
     offset = forms.IntegerField(min_value=0, required=False)
     simplify = forms.FloatField(min_value=0, max_value=0.1, required=False)
+    properties = forms.CharField(required=False)
+
+    def clean_properties(self):
+        names = [n.strip() for n in self.cleaned_data["properties"].split(",") if n.strip()]
+        unknown = sorted(set(names) - set(PROPERTIES) - {"is_published"})
+        if unknown:
+            raise forms.ValidationError(
+                _("Unknown properties: %(names)s. Known: %(known)s.")
+                % {"names": ", ".join(unknown), "known": ", ".join(PROPERTIES)}
+            )
+        return names or None
 
 
 class ExportForm(forms.Form):
@@ -200,6 +213,9 @@ PAGE_PARAMETERS = [
     OpenApiParameter("simplify", float, description="Generalise geometries by this tolerance in "
                      "degrees, for small-scale maps (0–0.1).",
                      examples=[OpenApiExample("province view", value=0.0005)]),
+    OpenApiParameter("properties", str, description="Only these properties, comma-separated "
+                     "(a lighter payload).",
+                     examples=[OpenApiExample("for a map", value="code,name,status")]),
 ]  # fmt: skip
 _EXAMPLES = {
     "bbox": ("Quy Nhơn", "109.15,13.70,109.30,13.85"),
@@ -264,21 +280,34 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     def _page(self, request, projects, page):
         limit = page["limit"] or DEFAULT_LIMIT
         offset = page["offset"] or 0
-        matched = projects.count()
+        internal = can_see_unpublished(request.user)
+        counted = []
+        rows = features(
+            projects[offset : offset + limit], internal=internal, simplify=page["simplify"],
+            properties=page["properties"], version=getattr(request, "data_version", None),
+            counted=counted,
+        )  # fmt: skip
+        # The window count comes with the rows; past the end there are none to carry it.
+        matched = counted[0] if rows else projects.count()
         links = []
         if offset + limit < matched:
             links.append(self._link(request, "next", offset + limit, limit))
         if offset > 0:
             links.append(self._link(request, "prev", max(0, offset - limit), limit))
-        body = feature_collection(
-            projects[offset : offset + limit],
-            internal=can_see_unpublished(request.user),
-            simplify=page["simplify"],
-            numberMatched=matched,
-            numberReturned=max(0, min(limit, matched - offset)),
-            links=links,
-        )
-        return HttpResponse(body, content_type="application/geo+json")
+        body = {
+            "type": "FeatureCollection",
+            "numberMatched": matched,
+            "numberReturned": len(rows),
+            "links": links,
+            "features": rows,
+        }
+        return HttpResponse(orjson.dumps(body), content_type="application/geo+json")
+
+    def get_object(self):
+        # One project by code: the list's filters do not apply (and cost a filter form).
+        project = get_object_or_404(self.get_queryset(), code=self.kwargs["code"])
+        self.check_object_permissions(self.request, project)
+        return project
 
     def retrieve(self, request, *args, **kwargs):
         project = self.get_object()

@@ -98,6 +98,8 @@ class ProjectFilterForm(forms.Form):
 
     def _known(self, name, known, message):
         values = self.cleaned_data.get(name)
+        if not values:
+            return values
         unknown = sorted(set(values or []) - set(known))
         if unknown:
             raise forms.ValidationError(message % {"code": ", ".join(unknown)})

@@ -5,26 +5,19 @@ passed through orjson untouched (orjson.Fragment): no GEOS objects, no parsing. 
 properties are the same as ProjectSerializer's (a test compares them).
 """
 
+from functools import lru_cache
+
 import orjson
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
-from django.db import connection
-from django.db.models import F
+from django.db.models import Count, F, Window
 from django.urls import reverse
 from django.utils.translation import get_language
 
 from geo.crs import STORAGE_SRID
-from geo.db import FlipCoordinates, SimplifyPreserveTopology
-from projects.models import OC4IDS_STATUS, Status
+from geo.db import FlipCoordinates, PgCast, SimplifyPreserveTopology
+from projects.models import OC4IDS_STATUS, Agency, DataVersion, Sector, Status
 
 PRECISION = 6
-COLUMNS = (
-    "code", "name", "name_en", "sector__code", "sector__name", "sector__name_en",
-    "project_type", "status", "progress_pct", "lead_agency__code", "lead_agency__name",
-    "lead_agency__name_en", "priority", "planned_start", "planned_end", "location_precision",
-    "is_illustrative", "is_published",
-)  # fmt: skip
-
-
 # The properties of every feature, in order (planners also get "is_published").
 PROPERTIES = [
     "code", "name", "name_en", "sector", "sector_name", "project_type", "status", "status_label",
@@ -45,104 +38,103 @@ def geometry_json(geom="geom", *, simplify=None, srid=STORAGE_SRID, flip=False):
     return AsGeoJSON(geom, precision=PRECISION if srid == STORAGE_SRID else 3)
 
 
+@lru_cache(maxsize=8)
+def _names(version: int, english: bool) -> tuple[dict, dict]:
+    """Sector and agency codes and names by id, read once per data version and language."""
+    sectors = {
+        pk: (code, name_en if english and name_en else name)
+        for pk, code, name, name_en in Sector.objects.values_list("pk", "code", "name", "name_en")
+    }
+    agencies = {
+        pk: (code, name_en if english and name_en else name)
+        for pk, code, name, name_en in Agency.objects.values_list("pk", "code", "name", "name_en")
+    }
+    return sectors, agencies
+
+
+# Properties read straight from a column, already in JSON's types (PostgreSQL casts numbers and
+# dates, so no Decimal or date object is made per row).
+DIRECT = {
+    "code": F("code"),
+    "name": F("name"),
+    "name_en": F("name_en"),
+    "project_type": F("project_type"),
+    "status": F("status"),
+    "progress_pct": PgCast("progress_pct", "float8"),
+    "priority": F("priority"),
+    "planned_start": PgCast("planned_start", "text"),
+    "planned_end": PgCast("planned_end", "text"),
+    "location_precision": F("location_precision"),
+    "is_illustrative": F("is_illustrative"),
+    "is_published": F("is_published"),
+}
+
+
 def features(
     queryset, *, internal: bool, simplify: float | None = None, srid: int = STORAGE_SRID,
-    flip: bool = False,
+    flip: bool = False, properties: list[str] | None = None, version: int | None = None,
+    counted: list | None = None,
 ) -> list[dict]:  # fmt: skip
     """The queryset's projects as GeoJSON Feature dicts, geometries as raw JSON fragments.
 
     `internal` adds the fields only planners see; `simplify` (degrees) generalises geometries
-    for small-scale maps; `srid`/`flip` give them in another CRS and axis order (OGC API).
+    for small-scale maps; `srid`/`flip` give them in another CRS and axis order (OGC API);
+    `properties` keeps only those; `version` (DataVersion) lets small lookups be reused.
+    With `counted` (a list), the number of rows matched before slicing is appended to it,
+    counted in the same query (a window count) instead of a second scan.
+    Direct columns are zipped into each dict in C; derived ones are added only when wanted.
     """
+    allowed = PROPERTIES + (["is_published"] if internal else [])
+    wanted = [p for p in properties if p in allowed] if properties else allowed
+    direct = [p for p in wanted if p in DIRECT]
+    derived = set(wanted) - set(direct)
     english = (get_language() or "vi").startswith("en")
+    if version is None:
+        version = DataVersion.current()[0]
+    sectors, agencies = _names(version, english)
     status_labels = {value: str(label) for value, label in Status.choices}
-    url = reverse("project-page", kwargs={"code": "CODE"})
-    rows = queryset.values_list(*COLUMNS, geometry_json(simplify=simplify, srid=srid, flip=flip))
+    prefix, _code, suffix = reverse("project-page", kwargs={"code": "CODE"}).partition("CODE")
+    rows = queryset.values_list(
+        *(DIRECT[p] for p in direct), "code", "status", "sector_id", "lead_agency_id",
+        geometry_json(simplify=simplify, srid=srid, flip=flip),
+        *([Window(Count("pk"))] if counted is not None else []),
+    )  # fmt: skip
+    count = len(direct)
     result = []
-    for (code, name, name_en, sector, sector_vi, sector_en, project_type, status, progress,
-         lead, lead_vi, lead_en, priority, start, end, precision, illustrative, published,
-         geojson) in rows:  # fmt: skip
-        properties = {
-            "code": code,
-            "name": name,
-            "name_en": name_en,
-            "sector": sector,
-            "sector_name": sector_en if english and sector_en else sector_vi,
-            "project_type": project_type,
-            "status": status,
-            "status_label": status_labels[status],
-            "oc4ids_status": OC4IDS_STATUS[status],
-            "progress_pct": float(progress) if progress is not None else None,
-            "lead_agency": lead,
-            "lead_agency_name": lead_en if english and lead_en else lead_vi,
-            "priority": priority,
-            "planned_start": start,
-            "planned_end": end,
-            "location_precision": precision,
-            "is_illustrative": illustrative,
-            "url": url.replace("CODE", code),
-        }
-        if internal:
-            properties["is_published"] = published
+    matched = None
+    for row in rows:
+        values = dict(zip(direct, row[:count], strict=False))
+        code, status, sector_id, lead_id, geojson = row[count : count + 5]
+        if counted is not None:
+            matched = row[-1]
+        if derived:
+            if "sector" in derived or "sector_name" in derived:
+                values["sector"], values["sector_name"] = sectors[sector_id]
+            if "lead_agency" in derived or "lead_agency_name" in derived:
+                values["lead_agency"], values["lead_agency_name"] = agencies[lead_id]
+            if "status_label" in derived:
+                values["status_label"] = status_labels[status]
+            if "oc4ids_status" in derived:
+                values["oc4ids_status"] = OC4IDS_STATUS[status]
+            if "url" in derived:
+                values["url"] = f"{prefix}{code}{suffix}"
+            if properties:  # "sector" alone must not bring "sector_name" along
+                values = {key: values[key] for key in wanted}
         result.append(
-            {
-                "type": "Feature",
-                "id": code,
-                "geometry": orjson.Fragment(geojson),
-                "properties": properties,
-            }
-        )
+            {"type": "Feature", "id": code, "geometry": orjson.Fragment(geojson),
+             "properties": values}
+        )  # fmt: skip
+    if counted is not None:
+        counted.append(matched)
     return result
 
 
-_FEATURES = """
-SELECT coalesce(string_agg(
-    '{{"type":"Feature","id":' || to_json(q.p_code)::text
-    || ',"geometry":' || q.p_geometry
-    || ',"properties":' || json_build_object(
-        'code', q.p_code, 'name', q.p_name, 'name_en', q.p_name_en, 'sector', q.p_sector,
-        'sector_name',
-            CASE WHEN %s AND q.p_sector_en <> '' THEN q.p_sector_en ELSE q.p_sector_vi END,
-        'project_type', q.p_type, 'status', q.p_status,
-        'status_label', %s::json ->> q.p_status, 'oc4ids_status', %s::json ->> q.p_status,
-        'progress_pct', q.p_progress::float8, 'lead_agency', q.p_lead,
-        'lead_agency_name',
-            CASE WHEN %s AND q.p_lead_en <> '' THEN q.p_lead_en ELSE q.p_lead_vi END,
-        'priority', q.p_priority, 'planned_start', q.p_start, 'planned_end', q.p_end,
-        'location_precision', q.p_precision, 'is_illustrative', q.p_illustrative,
-        'url', %s || q.p_code || %s {published}
-    )::text || '}}',
-    ',' ORDER BY q.p_code), '')
-FROM ({rows}) AS q
-"""
-
-
 def feature_collection(queryset, *, internal: bool, simplify=None, srid=STORAGE_SRID,
-                       flip=False, **members) -> bytes:  # fmt: skip
-    """A FeatureCollection as JSON bytes, each feature written by PostgreSQL in one pass (no
-    Python object per feature); the same features as features(). `members` are extra
-    top-level members (counts, links)."""
-    english = (get_language() or "vi").startswith("en")
-    prefix, _code, suffix = reverse("project-page", kwargs={"code": "CODE"}).partition("CODE")
-    rows = queryset.values(
-        p_code=F("code"), p_name=F("name"), p_name_en=F("name_en"), p_sector=F("sector__code"),
-        p_sector_vi=F("sector__name"), p_sector_en=F("sector__name_en"),
-        p_type=F("project_type"), p_status=F("status"), p_progress=F("progress_pct"),
-        p_lead=F("lead_agency__code"), p_lead_vi=F("lead_agency__name"),
-        p_lead_en=F("lead_agency__name_en"), p_priority=F("priority"), p_start=F("planned_start"),
-        p_end=F("planned_end"), p_precision=F("location_precision"),
-        p_illustrative=F("is_illustrative"), p_published=F("is_published"),
-        p_geometry=geometry_json(simplify=simplify, srid=srid, flip=flip),
-    )  # fmt: skip
-    rows_sql, rows_params = rows.query.sql_with_params()
-    sql = _FEATURES.format(
-        rows=rows_sql, published=", 'is_published', q.p_published" if internal else ""
-    )
-    labels = orjson.dumps({value: str(label) for value, label in Status.choices}).decode()
-    oc4ids = orjson.dumps({str(k): v for k, v in OC4IDS_STATUS.items()}).decode()
-    params = [english, labels, oc4ids, english, prefix, suffix, *rows_params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        body = cursor.fetchone()[0]
-    head = orjson.dumps({"type": "FeatureCollection", **members})[:-1]
-    return head + b',"features":[' + body.encode() + b"]}"
+                       flip=False, **members):  # fmt: skip
+    """A FeatureCollection as JSON bytes; `members` are extra top-level members (counts, links)."""
+    collection = {
+        "type": "FeatureCollection",
+        **members,
+        "features": features(queryset, internal=internal, simplify=simplify, srid=srid, flip=flip),
+    }
+    return orjson.dumps(collection)

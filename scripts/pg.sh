@@ -42,7 +42,7 @@ case $cmd in
     if ! running; then
       rm -f "$data/postmaster.pid"
       as_owner "$pgbin/pg_ctl" -D "$data" -l "$root/server.log" -w -t 60 \
-        -o "-p $port -k $root -c listen_addresses= -c max_parallel_workers_per_gather=0 ${PG_EXTRA_OPTS:-}" \
+        -o "-p $port -k $root -c listen_addresses= -c max_parallel_workers_per_gather=0 -c jit=off ${PG_EXTRA_OPTS:-}" \
         start >/dev/null || { cat "$root/server.log" >&2; exit 1; }
     fi
     psql_() { "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -h "$root" -p "$port" -U postgres "$@"; }
