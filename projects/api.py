@@ -93,12 +93,7 @@ class ProjectSerializer(GeoFeatureModelSerializer):
         model = Project
         geo_field = "geom"
         id_field = "code"
-        fields = [
-            "code", "name", "name_en", "sector", "sector_name", "project_type", "status",
-            "status_label", "oc4ids_status", "progress_pct", "lead_agency", "lead_agency_name",
-            "priority", "planned_start", "planned_end", "location_precision", "is_illustrative",
-            "url", "is_published",
-        ]  # fmt: skip
+        fields = [*PROPERTIES, "is_published"]
 
     def get_fields(self):
         fields = super().get_fields()

@@ -62,6 +62,16 @@ class ValidityQuerySet(models.QuerySet):
         )
 
 
+def _valid_period_check() -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(valid_to__isnull=True)
+        | Q(valid_from__isnull=True)
+        | Q(valid_to__gte=F("valid_from")),
+        name="%(class)s_valid_period",
+        violation_error_message=_("“Valid to” must not be before “valid from”."),
+    )
+
+
 class AdminUnitQuerySet(ValidityQuerySet):
     def plan_province(self):
         """Bình Định as the plan knew it (None until the boundaries are loaded)."""
@@ -129,13 +139,7 @@ class AdminUnit(BilingualName):
         verbose_name_plural = _("administrative units")
         ordering = ["level", "code"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True)
-                | Q(valid_from__isnull=True)
-                | Q(valid_to__gte=F("valid_from")),
-                name="adminunit_valid_period",
-                violation_error_message=_("“Valid to” must not be before “valid from”."),
-            ),
+            _valid_period_check(),
             models.CheckConstraint(
                 condition=Q(level__in=AdminLevel.values), name="adminunit_level_known"
             ),
@@ -211,13 +215,7 @@ class Agency(BilingualName):
         verbose_name_plural = _("agencies")
         ordering = ["kind", "name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True)
-                | Q(valid_from__isnull=True)
-                | Q(valid_to__gte=F("valid_from")),
-                name="agency_valid_period",
-                violation_error_message=_("“Valid to” must not be before “valid from”."),
-            ),
+            _valid_period_check(),
             models.CheckConstraint(
                 condition=Q(succeeded_by__isnull=True) | Q(valid_to__isnull=False),
                 name="agency_successor_needs_end",

@@ -26,3 +26,9 @@ def test_every_environment_variable_is_documented():
     used = set(re.findall(r'env(?:str|bool|int|list)\("([A-Z_]+)"', code))
     documented = set(re.findall(r"\b([A-Z_]+)=", (ROOT / ".env.example").read_text()))
     assert used <= documented, used - documented
+
+
+def test_the_models_and_migrations_agree():
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
