@@ -4,6 +4,7 @@ that every setting the code reads is documented in .env.example."""
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +29,7 @@ def test_every_environment_variable_is_documented():
     assert used <= documented, used - documented
 
 
+@pytest.mark.django_db
 def test_the_models_and_migrations_agree():
     from django.core.management import call_command
 
