@@ -12,8 +12,7 @@ pytestmark = pytest.mark.django_db
 # The official schema lives beside the repository (../shared/oc4ids), never inside it;
 # OC4IDS_SCHEMA_DIR points elsewhere.
 SCHEMAS = Path(
-    os.environ.get("OC4IDS_SCHEMA_DIR")
-    or Path(__file__).resolve().parents[3] / "shared" / "oc4ids"
+    os.environ.get("OC4IDS_SCHEMA_DIR") or Path(__file__).resolve().parents[3] / "shared" / "oc4ids"
 )
 PACKAGE_SCHEMA = SCHEMAS / "project-package-schema.json"
 PROJECT_SCHEMA = SCHEMAS / "project-schema.json"
