@@ -36,9 +36,8 @@ class MapFilterForm(forms.Form):
 
     def __init__(self, *args, planner: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.thematic_layers = list(
-            Layer.objects.filter(kind=Layer.Kind.THEMATIC).select_related("sector")
-        )
+        layers = Layer.objects.filter(kind=Layer.Kind.THEMATIC).select_related("sector")
+        self.thematic_layers = list(layers if planner else layers.filter(is_public=True))
         self.fields["layer"].choices = [
             (layer.slug, layer.display_name) for layer in self.thematic_layers
         ]

@@ -11,7 +11,7 @@ from layers import sql
 from layers.models import Layer
 from projects.access import can_see_unpublished, visible_projects
 from projects.api import conditional
-from projects.filters import ProjectFilter
+from projects.filters import filter_projects
 
 MVT = "application/vnd.mapbox-vector-tile"
 MIN_ZOOM, MAX_ZOOM = 0, 18
@@ -26,8 +26,7 @@ def _selection(request, layer_slug: str):
         if layer is None or (not layer.is_public and not can_see_unpublished(request.user)):
             raise Http404(_("No layer “%(slug)s”.") % {"slug": layer_slug})
         projects = projects.filter(sector_id=layer.sector_id)
-    selection = ProjectFilter(request.GET, queryset=projects)
-    return selection
+    return filter_projects(request.user, request.GET, queryset=projects)
 
 
 @require_GET

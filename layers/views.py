@@ -21,7 +21,7 @@ from layers.standalone import inline_assets
 from layers.styles import STATUS_STYLES, map_styles, status_line_svg, status_symbol_svg
 from projects.access import can_see_unpublished, visible_projects
 from projects.api import MAX_LIMIT
-from projects.filters import ProjectFilter
+from projects.filters import filter_projects
 from projects.geojson import features
 from projects.models import PLAN_DATE, AdminUnit, Status
 
@@ -82,6 +82,15 @@ def _extent(collection: dict) -> list[list[float]] | None:
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
+def _layer_names() -> dict[str, str]:
+    return {
+        "basemap": _("Base map"),
+        "province": _("Province boundary"),
+        "district": _("District boundaries (to 30/6/2025)"),
+        "labels": _("District names"),
+    }
+
+
 def _messages() -> dict[str, str]:
     return {
         "loading": _("Loading projects…"),
@@ -116,12 +125,7 @@ def _map_context(request, *, planner: bool, standalone: bool = False) -> dict:
         tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
         boundaries=boundaries,
         labels=labels,
-        names={
-            "basemap": _("Base map"),
-            "province": _("Province boundary"),
-            "district": _("District boundaries (to 30/6/2025)"),
-            "labels": _("District names"),
-        },
+        names=_layer_names(),
     )
     parts = render_parts(folium_map)
     layers = [
@@ -183,8 +187,7 @@ def planner_map(request):
 def export_map(request):
     """The current selection as one HTML file that opens with no internet (for reports)."""
     planner = can_see_unpublished(request.user) and request.GET.get("published") != "true"
-    projects = visible_projects(request.user if planner else None)
-    selection = ProjectFilter(request.GET, queryset=projects.order_by("code"))
+    selection = filter_projects(request.user if planner else None, request.GET)
     if not selection.is_valid():
         return HttpResponse(
             orjson.dumps({"errors": selection.errors}), status=400, content_type="application/json"
@@ -220,8 +223,7 @@ def project_detail(request, code):
         tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
         boundaries=boundaries,
         labels=labels,
-        names={"basemap": _("Base map"), "province": _("Province boundary"),
-               "district": _("District boundaries (to 30/6/2025)"), "labels": _("District names")},
+        names=_layer_names(),
     )  # fmt: skip
     parts = render_parts(folium_map)
     style = STATUS_STYLES[Status(project.status)]

@@ -37,7 +37,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from geo.crs import STORAGE_SRID
 from projects import exports, oc4ids
 from projects.access import can_see_unpublished, visible_projects
-from projects.filters import ProjectFilter
+from projects.filters import ProjectFilter, filter_projects
 from projects.geojson import PRECISION, PROPERTIES, feature_collection, features
 from projects.models import PLAN_DATE, AdminUnit, Agency, DataVersion, ProgressReport, Project
 
@@ -361,9 +361,7 @@ class AdminUnitViewSet(viewsets.ReadOnlyModelViewSet):
 
 def _selection(request):
     """The caller's visible projects, filtered by the query string (400 on a bad value)."""
-    selection = ProjectFilter(
-        request.query_params, queryset=visible_projects(request.user).order_by("code")
-    )
+    selection = filter_projects(request.user, request.query_params)
     if not selection.is_valid():
         raise ValidationError(selection.errors)
     return selection.qs

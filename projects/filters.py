@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from geo.db import ImmutableUnaccent
+from projects.access import visible_projects
 from projects.models import AdminUnit, Agency, Priority, Project, ProjectAgency, Sector, Status
 
 MAX_BBOX_SPAN = 10.0  # degrees; the province is about 1 × 1.2
@@ -176,3 +177,11 @@ class ProjectFilter(filters.FilterSet):
 
     def filter_year_to(self, qs, name, value):
         return qs.filter(planned_start__year__lte=int(value))
+
+
+def filter_projects(user, params, queryset=None) -> ProjectFilter:
+    """The projects `user` may see (or `queryset`, already limited by the caller), filtered by
+    the query parameters and ordered by code. Check is_valid() before reading .qs."""
+    if queryset is None:
+        queryset = visible_projects(user)
+    return ProjectFilter(params, queryset=queryset.order_by("code"))

@@ -24,7 +24,6 @@ from simple_history.models import HistoricalRecords
 from geo.db import DateRange, GeometryType
 from geo.validation import clean_geometry
 
-REFORM_DATE = datetime.date(2025, 7, 1)  # district level abolished; Bình Định joins Gia Lai
 PLAN_DATE = datetime.date(2024, 6, 1)  # the plan's units are those in force when it was issued
 PLAN_PROVINCE_CODE = "52"  # Bình Định (GSO)
 
