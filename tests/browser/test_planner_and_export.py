@@ -35,6 +35,7 @@ def test_a_planner_sees_unpublished_projects_marked(page, live_url, offline, pla
     row.get_by_role("button").click()
     expect(page.locator(".leaflet-popup-content")).to_contain_text("Chưa công khai")
     expect(page.locator("#export-geojson")).to_have_attribute("href", "/api/v1/projects/?")
+    page.wait_for_function("!document.body.classList.contains('loading')")  # settled view
     offline.screenshot("planner-map")
     # ... and the public map, seen by the same planner, still shows only published projects.
     page.goto(f"{live_url}/")

@@ -59,6 +59,9 @@ def test_the_map_stays_usable_with_ten_thousand_projects(
         first.get_by_role("button").click()
         expect(page.locator(".leaflet-popup-content")).to_contain_text(code)
         assert page.evaluate("projectMap.map.getZoom()") >= 12
+        # The popup opens before the street-level GeoJSON arrives: wait for it before the shot.
+        page.wait_for_function("!document.body.classList.contains('loading')")
+        expect(page.locator(".leaflet-marker-pane .project-marker").first).to_be_attached()
         offline.screenshot("public-map-10k-zoomed")
         assert offline.external == []
     finally:
