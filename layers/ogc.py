@@ -360,8 +360,9 @@ def items(request, collection_id):
                            "features": rows, "members": members})  # fmt: skip
         if info["kind"] == "projects":
             body = feature_collection(
-                page, internal=can_see_unpublished(request.user), srid=srid, flip=swap, **members
-            )
+                page, internal=can_see_unpublished(request.user), srid=srid, flip=swap,
+                stamp=getattr(request, "data_stamp", None), **members,
+            )  # fmt: skip
         else:
             body = orjson.dumps({"type": "FeatureCollection", **members,
                                  "features": _unit_features(page, srid, swap)})  # fmt: skip

@@ -1,6 +1,7 @@
 """Map pages: the public map, the planner map, the project page and the standalone export."""
 
 import datetime
+from functools import lru_cache
 
 import orjson
 from django.conf import settings
@@ -23,7 +24,7 @@ from projects.access import can_see_unpublished, visible_projects
 from projects.api import MAX_LIMIT
 from projects.filters import filter_projects
 from projects.geojson import features
-from projects.models import PLAN_DATE, AdminUnit, Status
+from projects.models import PLAN_DATE, AdminUnit, DataVersion, Status
 
 CLUSTER_THRESHOLD = 300  # points per layer above which they are clustered
 CANVAS_THRESHOLD = 1500  # features above which lines and polygons are drawn on a canvas
@@ -32,6 +33,13 @@ TILES_THRESHOLD = 3000  # projects in view above which the map draws vector tile
 
 def _boundaries() -> tuple[dict, list[tuple[float, float, str]]]:
     """The plan's province and districts as GeoJSON, and a label point for each district."""
+    return _boundaries_for(DataVersion.current(), get_language())
+
+
+@lru_cache(maxsize=8)
+def _boundaries_for(stamp: tuple, language: str):
+    """Read once per data stamp and language (every map page draws them; they rarely
+    change). Callers must not modify the result."""
     units = (
         AdminUnit.objects.valid_on(PLAN_DATE)
         .exclude(geom=None)

@@ -52,7 +52,7 @@ def conditional(request, build, *, extra: str = ""):
     """Answer 304 when the client's copy is current; otherwise build the response and mark it
     with a weak ETag (the body may be gzipped) and Last-Modified."""
     version, changed = DataVersion.current()
-    request.data_version = version  # builders reuse it for their own lookups
+    request.data_stamp = (version, changed)  # builders key their small lookups on it
     internal = can_see_unpublished(request.user)
     key = f"{version}|{request.get_full_path()}|{get_language()}|{internal}|{extra}"
     etag = 'W/"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
@@ -279,7 +279,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         counted = []
         rows = features(
             projects[offset : offset + limit], internal=internal, simplify=page["simplify"],
-            properties=page["properties"], version=getattr(request, "data_version", None),
+            properties=page["properties"], stamp=getattr(request, "data_stamp", None),
             counted=counted,
         )  # fmt: skip
         # The window count comes with the rows; past the end there are none to carry it.

@@ -39,8 +39,9 @@ def geometry_json(geom="geom", *, simplify=None, srid=STORAGE_SRID, flip=False):
 
 
 @lru_cache(maxsize=8)
-def _names(version: int, english: bool) -> tuple[dict, dict]:
-    """Sector and agency codes and names by id, read once per data version and language."""
+def _names(stamp: tuple, english: bool) -> tuple[dict, dict]:
+    """Sector and agency codes and names by id, read once per data stamp (version and time of
+    the last write, so a rolled-back change cannot alias a later one) and language."""
     sectors = {
         pk: (code, name_en if english and name_en else name)
         for pk, code, name, name_en in Sector.objects.values_list("pk", "code", "name", "name_en")
@@ -72,14 +73,14 @@ DIRECT = {
 
 def features(
     queryset, *, internal: bool, simplify: float | None = None, srid: int = STORAGE_SRID,
-    flip: bool = False, properties: list[str] | None = None, version: int | None = None,
+    flip: bool = False, properties: list[str] | None = None, stamp: tuple | None = None,
     counted: list | None = None,
 ) -> list[dict]:  # fmt: skip
     """The queryset's projects as GeoJSON Feature dicts, geometries as raw JSON fragments.
 
     `internal` adds the fields only planners see; `simplify` (degrees) generalises geometries
     for small-scale maps; `srid`/`flip` give them in another CRS and axis order (OGC API);
-    `properties` keeps only those; `version` (DataVersion) lets small lookups be reused.
+    `properties` keeps only those; `stamp` (DataVersion.current()) lets small lookups be reused.
     With `counted` (a list), the number of rows matched before slicing is appended to it,
     counted in the same query (a window count) instead of a second scan.
     Direct columns are zipped into each dict in C; derived ones are added only when wanted.
@@ -89,9 +90,7 @@ def features(
     direct = [p for p in wanted if p in DIRECT]
     derived = set(wanted) - set(direct)
     english = (get_language() or "vi").startswith("en")
-    if version is None:
-        version = DataVersion.current()[0]
-    sectors, agencies = _names(version, english)
+    sectors, agencies = _names(stamp or DataVersion.current(), english)
     status_labels = {value: str(label) for value, label in Status.choices}
     prefix, _code, suffix = reverse("project-page", kwargs={"code": "CODE"}).partition("CODE")
     rows = queryset.values_list(
@@ -130,11 +129,13 @@ def features(
 
 
 def feature_collection(queryset, *, internal: bool, simplify=None, srid=STORAGE_SRID,
-                       flip=False, **members):  # fmt: skip
+                       flip=False, stamp=None, **members):  # fmt: skip
     """A FeatureCollection as JSON bytes; `members` are extra top-level members (counts, links)."""
     collection = {
         "type": "FeatureCollection",
         **members,
-        "features": features(queryset, internal=internal, simplify=simplify, srid=srid, flip=flip),
+        "features": features(
+            queryset, internal=internal, simplify=simplify, srid=srid, flip=flip, stamp=stamp
+        ),
     }
     return orjson.dumps(collection)

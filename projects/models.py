@@ -157,11 +157,6 @@ class AdminUnit(BilingualName):
             ),
         ]
 
-    def is_valid_on(self, day: datetime.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
-
 
 class AgencyKind(models.TextChoices):
     PROVINCIAL_COMMITTEE = "provincial_committee", _("Provincial People's Committee")
@@ -247,10 +242,6 @@ class Agency(BilingualName):
             frontier = [pk for pk, code in rows if code not in codes]
             codes.update(code for _pk, code in rows)
         return sorted(codes)
-
-    @property
-    def is_active(self) -> bool:
-        return self.valid_to is None or self.valid_to >= datetime.date.today()
 
 
 class Sector(BilingualName):
@@ -344,7 +335,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.select_related("sector", "lead_agency")
 
 
-class Project(models.Model):
+class Project(BilingualName):
     """An infrastructure work of the plan: where it is, who leads it, how far it has come."""
 
     code = models.CharField(
@@ -353,8 +344,6 @@ class Project(models.Model):
         unique=True,
         help_text=_("Stable identifier: sector code, dash, number (e.g. GT-01)."),
     )
-    name = models.CharField(_("name (Vietnamese)"), max_length=255)
-    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
     description = models.TextField(_("description (Vietnamese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     sector = models.ForeignKey(
@@ -531,12 +520,6 @@ class Project(models.Model):
 
     def get_absolute_url(self):
         return reverse("project-page", kwargs={"code": self.code})
-
-    @property
-    def display_name(self) -> str:
-        if self.name_en and (get_language() or "vi").startswith("en"):
-            return self.name_en
-        return self.name
 
     @property
     def oc4ids_status(self) -> str:
