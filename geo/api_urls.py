@@ -11,6 +11,7 @@ from projects.api import (
     ProjectExportView,
     ProjectViewSet,
 )
+from projects.exports import URL_PATTERN
 
 router = DefaultRouter()
 router.register("projects", ProjectViewSet, basename="project")
@@ -21,7 +22,7 @@ router.register("admin-units", AdminUnitViewSet, basename="adminunit")
 urlpatterns = [
     path("oc4ids/", OC4IDSView.as_view(), name="oc4ids"),
     re_path(
-        r"^projects/export\.(?P<fmt>geojson|gpkg|shp|csv|kml)$",
+        rf"^projects/export\.(?P<fmt>{URL_PATTERN})$",
         ProjectExportView.as_view(),
         name="project-export",
     ),

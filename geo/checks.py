@@ -1,6 +1,9 @@
 """Startup checks for what the database must provide (run by `manage.py check --database default`,
 which `make run` calls after migrating)."""
 
+import re
+
+from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.db import connections
 from django.db.utils import DatabaseError
@@ -82,3 +85,22 @@ def check_postgis(app_configs=None, databases=None, **kwargs):
                 )
             )
     return errors
+
+
+OC4IDS_PREFIX = re.compile(r"oc4ids-[a-z0-9]{6}-", re.ASCII)
+
+
+@register()
+def check_oc4ids_prefix(app_configs, **kwargs):
+    """OC4IDS project ids are a registered prefix plus a local id (the conformance check)."""
+    prefix = getattr(settings, "OC4IDS_PREFIX", "")
+    if OC4IDS_PREFIX.fullmatch(prefix):
+        return []
+    return [
+        Error(
+            f"OC4IDS_PREFIX is {prefix!r}; OC4IDS needs `oc4ids-`, six lower-case letters or "
+            "digits, and a dash (e.g. oc4ids-bu3kcz-).",
+            hint="Register a prefix with the Open Contracting Partnership and set OC4IDS_PREFIX.",
+            id="geo.E004",
+        )
+    ]

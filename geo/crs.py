@@ -3,9 +3,17 @@
 Storage is EPSG:4326 (lon/lat, WGS 84). Vietnamese sources come in VN-2000: for Bình Định the
 provincial TM-3 zone EPSG:9217 (central meridian 108°15′), or UTM zones EPSG:3405 / 3406.
 VN-2000 ↔ WGS 84 uses EPSG:6960, the seven parameters of Decision 05/2007/QĐ-BTNMT.
+
+One table (`SUPPORTED`) says which systems the service offers, in which unit and axis order;
+the helpers below parse what callers write (codes and OGC URIs), name a system in a response
+(`Content-Crs`), transform a bbox and choose the coordinate precision. Nothing here imports an
+app; every function takes and returns plain values.
 """
 
+import math
+import re
 import warnings
+from dataclasses import dataclass
 from functools import lru_cache
 
 import pyproj
@@ -24,19 +32,123 @@ VN2000_TOWGS84 = (
     "-191.90441429,-39.30318279,-111.45032835,0.00928836,-0.01975479,0.00427372,0.252906278"
 )
 
-SUPPORTED_SRIDS = {
-    STORAGE_SRID: "WGS 84",
-    VN2000_TM3_BINH_DINH: "VN-2000 / TM-3 108-15 (Bình Định)",
-    VN2000_UTM_48N: "VN-2000 / UTM zone 48N",
-    VN2000_UTM_49N: "VN-2000 / UTM zone 49N",
-    VN2000_GEOGRAPHIC: "VN-2000 (geographic)",
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+EPSG_URI = "http://www.opengis.net/def/crs/EPSG/0/{srid}"
+
+# About one centimetre: 1e-7 degree is 1.1 cm of latitude; 0.01 m is 1 cm.
+DECIMALS = {"degree": 7, "metre": 2}
+
+
+@dataclass(frozen=True)
+class CRS:
+    srid: int
+    name: str
+    unit: str  # "degree" or "metre"
+    north_first: bool  # the EPSG definition lists latitude / northing first
+
+    @property
+    def uri(self) -> str:
+        return EPSG_URI.format(srid=self.srid)
+
+    @property
+    def code(self) -> str:
+        return f"EPSG:{self.srid}"
+
+    @property
+    def decimals(self) -> int:
+        return DECIMALS[self.unit]
+
+
+SUPPORTED = {
+    crs.srid: crs
+    for crs in (
+        CRS(STORAGE_SRID, "WGS 84", "degree", north_first=True),
+        CRS(VN2000_TM3_BINH_DINH, "VN-2000 / TM-3 108-15 (Bình Định)", "metre", False),
+        CRS(VN2000_UTM_48N, "VN-2000 / UTM zone 48N", "metre", False),
+        CRS(VN2000_UTM_49N, "VN-2000 / UTM zone 49N", "metre", False),
+        CRS(VN2000_GEOGRAPHIC, "VN-2000 (geographic)", "degree", north_first=True),
+    )
 }
+SUPPORTED_SRIDS = list(SUPPORTED)
+
+
+def supported_codes() -> str:
+    """The supported systems for a message: "EPSG:4326, EPSG:9217, …"."""
+    return ", ".join(crs.code for crs in SUPPORTED.values())
+
+
+def ogc_crs_uris() -> list[str]:
+    """The `crs` list of an OGC API collection: CRS84 first (the default), then EPSG URIs."""
+    return [CRS84, *(crs.uri for crs in SUPPORTED.values())]
+
+
+_CODE = re.compile(r"[0-9]{1,6}", re.ASCII)  # str.isdigit() would accept "²" and "٣"
+_EPSG_PREFIXES = (
+    "http://www.opengis.net/def/crs/EPSG/0/",
+    "https://www.opengis.net/def/crs/EPSG/0/",
+    "urn:ogc:def:crs:EPSG::",
+    "EPSG:",
+)
+_CRS84_NAMES = {CRS84.upper(), CRS84.replace("http:", "https:").upper(), "CRS84", "OGC:CRS84"}
+
+
+def parse(value: str) -> tuple[CRS, bool]:
+    """A CRS as callers write it → (supported CRS, axes to swap for the caller).
+
+    Accepts `EPSG:9217`, a bare `9217`, OGC URIs (http or https, optionally in `[ ]` or `< >`),
+    `urn:ogc:def:crs:EPSG::9217` and CRS84. An EPSG URI means the EPSG axis order (EPSG:4326 is
+    latitude first, so its axes are swapped); CRS84 and plain codes mean longitude/easting first.
+    Raises ValueError when the value names no supported system.
+    """
+    text = value.strip().strip("[]<>").strip()
+    if text.upper() in _CRS84_NAMES:
+        return SUPPORTED[STORAGE_SRID], False
+    uri = False
+    code = text
+    for prefix in _EPSG_PREFIXES:
+        if text.upper().startswith(prefix.upper()):
+            code, uri = text[len(prefix) :], prefix != "EPSG:"
+            break
+    if not _CODE.fullmatch(code) or int(code) not in SUPPORTED:
+        raise ValueError(value)
+    crs = SUPPORTED[int(code)]
+    return crs, uri and crs.north_first
+
+
+def content_crs(srid: int, swap: bool) -> str:
+    """The `Content-Crs` header of OGC API Features Part 2."""
+    if srid == STORAGE_SRID and not swap:
+        return f"<{CRS84}>"
+    return f"<{SUPPORTED[srid].uri}>"
+
+
+def decimals(srid: int) -> int:
+    """Coordinate decimals for output in `srid`: about 1 cm whatever the unit."""
+    return SUPPORTED[srid].decimals if srid in SUPPORTED else DECIMALS["metre"]
 
 
 @lru_cache(maxsize=32)
 def transformer(source_srid: int, target_srid: int) -> pyproj.Transformer:
-    """A cached lon/lat-ordered transformer between two EPSG codes."""
+    """A cached lon/lat-ordered transformer between two EPSG codes (EPSG:6960 for VN-2000,
+    which PROJ chooses itself; tests/geo/test_crs.py checks it)."""
     return pyproj.Transformer.from_crs(f"EPSG:{source_srid}", f"EPSG:{target_srid}", always_xy=True)
+
+
+def transform_bbox(
+    bbox: tuple[float, float, float, float], srid: int, *, swap: bool = False
+) -> tuple[float, float, float, float]:
+    """A box given in `srid` (axes swapped when `swap`) as lon/lat WGS 84, densified so curved
+    edges are covered. Raises ValueError when it cannot be transformed (outside the zone's
+    validity, non-finite numbers)."""
+    xmin, ymin, xmax, ymax = (bbox[1], bbox[0], bbox[3], bbox[2]) if swap else bbox
+    if srid == STORAGE_SRID:
+        return xmin, ymin, xmax, ymax
+    result = transformer(srid, STORAGE_SRID).transform_bounds(
+        xmin, ymin, xmax, ymax, densify_pts=21
+    )
+    if not all(math.isfinite(v) for v in result):
+        raise ValueError(bbox)
+    return result
 
 
 def spatial_ref_sys_row(srid: int) -> tuple[int, str, int, str, str]:
@@ -53,43 +165,3 @@ def spatial_ref_sys_row(srid: int) -> tuple[int, str, int, str, str]:
         proj4 = proj4.replace("+units=", f"+towgs84={VN2000_TOWGS84} +units=")
     proj4 = proj4.replace(" +type=crs", "")
     return srid, "EPSG", srid, crs.to_wkt("WKT1_GDAL"), proj4
-
-
-# ---- OGC API CRS identifiers (Features Part 2) ----------------------------------------------
-
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
-EPSG_URI = "http://www.opengis.net/def/crs/EPSG/0/{srid}"
-OGC_SRIDS = [4326, VN2000_TM3_BINH_DINH, VN2000_UTM_48N, VN2000_UTM_49N]
-
-
-@lru_cache(maxsize=32)
-def north_first(srid: int) -> bool:
-    """Whether the EPSG definition lists northing/latitude first (EPSG:4326 does; the VN-2000
-    projected systems do not). OGC APIs must honour that order for EPSG URIs."""
-    return pyproj.CRS.from_epsg(srid).axis_info[0].direction == "north"
-
-
-def ogc_crs_uris() -> list[str]:
-    return [CRS84, *(EPSG_URI.format(srid=srid) for srid in OGC_SRIDS)]
-
-
-def parse_ogc_crs(value: str) -> tuple[int, bool]:
-    """An OGC CRS URI (or `EPSG:n`, `[EPSG:n]`) → (srid, swap axes); ValueError if unsupported."""
-    text = value.strip().strip("[]<>")
-    if text in (CRS84, "CRS84", "OGC:CRS84"):
-        return STORAGE_SRID, False
-    for prefix in (
-        "http://www.opengis.net/def/crs/EPSG/0/",
-        "https://www.opengis.net/def/crs/EPSG/0/",
-        "EPSG:",
-    ):
-        if text.upper().startswith(prefix.upper()):
-            code = text[len(prefix) :]
-            if code.isdigit() and int(code) in OGC_SRIDS:
-                srid = int(code)
-                return srid, north_first(srid)
-    raise ValueError(value)
-
-
-def ogc_crs_uri(srid: int) -> str:
-    return EPSG_URI.format(srid=srid)

@@ -50,6 +50,13 @@ class FlipCoordinates(models.Func):
     output_field = GeometryField()
 
 
+class ForcePolygonCCW(models.Func):
+    """ST_ForcePolygonCCW: exterior rings counter-clockwise, holes clockwise (RFC 7946)."""
+
+    function = "ST_ForcePolygonCCW"
+    output_field = GeometryField()
+
+
 class PgCast(models.Func):
     """`expression::type`, selected as it comes (Django's Cast adds a per-row Python converter
     for numbers, which costs more than the rest of a row on large lists)."""

@@ -28,10 +28,29 @@ class ServiceError(Exception):
 
 
 class BadRequest(ServiceError):
-    """A malformed or impossible request: a bad value, an unknown parameter, a broken file."""
+    """A malformed or impossible request: a bad value, an unknown parameter, a broken file.
+
+    `errors` maps each parameter at fault to its message when there are several."""
 
     status = 400
     code = "InvalidParameterValue"
+
+    def __init__(self, message: str, *, parameter=None, code=None, errors=None):
+        super().__init__(message, parameter=parameter, code=code)
+        self.errors = dict(errors or {})
+
+    @classmethod
+    def collect(cls, errors: dict[str, str]) -> "BadRequest":
+        """One error for several bad parameters (the first one names the error)."""
+        first = next(iter(errors))
+        message = " ".join(errors.values())
+        return cls(message, parameter=first, errors=errors)
+
+    def as_dict(self) -> dict:
+        body = super().as_dict()
+        if len(self.errors) > 1:
+            body["errors"] = self.errors
+        return body
 
 
 class UnknownParameter(BadRequest):

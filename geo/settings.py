@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "geo.middleware.ErrorMiddleware",  # NUL bytes, our error family, a lost database → 4xx/503
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -160,6 +161,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "COERCE_DECIMAL_TO_STRING": False,
+    "EXCEPTION_HANDLER": "geo.views.drf_exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -169,6 +171,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "projects.schema.add_components",
+    ],
+    "ENUM_NAME_OVERRIDES": {},
 }
 
 # Base map tiles are optional: the map stays readable over the boundary outlines without them.
@@ -186,9 +193,10 @@ LOGGING = {
 
 DEMO_DATA_DIR = BASE_DIR / "data" / "shapefiles"
 
-# OC4IDS publication (see docs/oc4ids.md). The prefix is not a registered one: register a prefix
-# with the Open Contracting Partnership before publishing for real.
-OC4IDS_PREFIX = envstr("OC4IDS_PREFIX", "oc4ids-bdmap-")
+# OC4IDS publication (see docs/oc4ids.md). A project id is the prefix plus the project code.
+# The prefix must be `oc4ids-` and six lower-case letters or digits, registered with the Open
+# Contracting Partnership before publishing for real; the default is a visible placeholder.
+OC4IDS_PREFIX = envstr("OC4IDS_PREFIX", "oc4ids-xxxxxx-")
 OC4IDS_PUBLISHER = envstr("OC4IDS_PUBLISHER", "Bình Định infrastructure project map (demo)")
 OC4IDS_LICENSE = envstr("OC4IDS_LICENSE", "")
 OC4IDS_PUBLICATION_POLICY = envstr("OC4IDS_PUBLICATION_POLICY", "")

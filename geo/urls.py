@@ -5,6 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from geo.views import healthz
 
+handler400 = "geo.views.bad_request"
+handler404 = "geo.views.not_found"
+handler500 = "geo.views.server_error"
+
 admin.site.site_header = _("Bình Định infrastructure project map")
 admin.site.site_title = _("Project map administration")
 admin.site.index_title = _("Data management")

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from geo.crs import STORAGE_SRID
+from geo.region import PROVINCE_BBOX
 
 MULTI_TYPES = {
     "Point": MultiPoint,
@@ -27,8 +28,6 @@ MULTI_TYPES = {
 }
 ALLOWED_TYPES = {"MultiPoint", "MultiLineString", "MultiPolygon"}
 
-# Bình Định's extent with a margin, used when no province outline is loaded.
-BINH_DINH_EXTENT = (108.55, 13.45, 109.40, 14.75)
 # How far outside the province outline a work may lie and still be accepted (degrees, ~5.5 km):
 # approximate drawings and works that continue into a neighbouring province touch it.
 OUTSIDE_MARGIN_DEG = 0.05
@@ -131,7 +130,7 @@ def _swapped_axes() -> ValidationError:
 
 def check_inside(geom: GEOSGeometry, area: GEOSGeometry | None) -> None:
     """Reject a geometry lying wholly outside the province (or its extent, if no outline)."""
-    region = area if area is not None else _extent_polygon(BINH_DINH_EXTENT)
+    region = area if area is not None else _extent_polygon(PROVINCE_BBOX)
     if region.srid and region.srid != geom.srid:
         region = region.transform(geom.srid, clone=True)
     if geom.distance(region) <= OUTSIDE_MARGIN_DEG:

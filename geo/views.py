@@ -1,21 +1,95 @@
-"""Health endpoint: is the app up, does the database answer, is PostGIS there."""
+"""The health endpoint, and the handlers that give every error the shape of its surface."""
+
+import logging
+import sys
 
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.response import Response
+
+from geo.errors import BadRequest, NotAcceptable, NotFound, ServiceError
+from geo.errors import MethodNotAllowed as MethodNotAllowedError
+from geo.http import read_only, render_error, rest_body
+from geo.middleware import database_unavailable, translate_exception
+
+logger = logging.getLogger(__name__)
 
 
-@require_GET
+@read_only
 @never_cache
 def healthz(request):
+    """200 when the app and its database answer; 503 otherwise, without internal details."""
     body = {"status": "ok", "app": "ok", "database": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT postgis_lib_version()")
             body["postgis"] = cursor.fetchone()[0]
-    except DatabaseError as exc:
-        body.update(status="error", database="error", detail=str(exc).strip().splitlines()[0])
+    except DatabaseError:
+        logger.warning("health check: the database is not answering", exc_info=True)
+        body.update(status="error", database="unavailable")
         return JsonResponse(body, status=503)
     return JsonResponse(body)
+
+
+# ---- handlers for what no view caught ------------------------------------------------------
+
+
+def not_found(request, exception=None):
+    return render_error(request, NotFound(_("Nothing exists at this address.")))
+
+
+def bad_request(request, exception=None):
+    return render_error(request, BadRequest(_("The request is malformed.")))
+
+
+def server_error(request):
+    """A lost database is a 503 that says so; anything else a 500 with no internal detail."""
+    error = translate_exception(sys.exc_info()[1]) if sys.exc_info()[1] else None
+    if error is None:
+        error = ServiceError(
+            _("Something went wrong on our side. The error has been logged; please try again.")
+        )
+    return render_error(request, error)
+
+
+# ---- Django REST framework ------------------------------------------------------------------
+
+_DRF = {
+    drf_exceptions.NotFound: NotFound,
+    drf_exceptions.MethodNotAllowed: MethodNotAllowedError,
+    drf_exceptions.NotAcceptable: NotAcceptable,
+}
+
+
+def drf_exception_handler(exc, context):
+    """DRF's errors and ours in one JSON shape (see geo.http.rest_body)."""
+    error = translate_exception(exc)
+    if error is None and isinstance(exc, drf_exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"detail": exc.detail}
+        errors = {
+            name: " ".join(str(m) for m in (messages if isinstance(messages, list) else [messages]))
+            for name, messages in detail.items()
+        }
+        error = BadRequest.collect(errors or {"detail": _("The request is malformed.")})
+    elif error is None and isinstance(exc, drf_exceptions.APIException):
+        kind = next((ours for theirs, ours in _DRF.items() if isinstance(exc, theirs)), None)
+        if kind is not None:
+            error = kind(str(exc.detail))
+        else:
+            error = ServiceError(str(exc.detail), code=exc.default_code)
+            error.status = exc.status_code
+    if error is None:
+        return None  # a bug: Django's 500 handler answers, without details
+    response = Response(rest_body(error), status=error.status)
+    if isinstance(error, MethodNotAllowedError):
+        response["Allow"] = ", ".join(context["view"].allowed_methods)
+    if error.status == 503:
+        response["Retry-After"] = "10"
+    return response
+
+
+__all__ = ["bad_request", "database_unavailable", "drf_exception_handler", "healthz"]

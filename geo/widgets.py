@@ -9,13 +9,14 @@ context without tiles, and lets one project hold several parts of the same kind.
 from django.conf import settings
 from django.contrib.gis.forms.widgets import OpenLayersWidget
 
+from geo.region import PROVINCE_CENTRE_LONLAT, PROVINCE_ZOOM
+
 
 class OfflineMapWidget(OpenLayersWidget):
     template_name = "geo/offline_map_widget.html"
     map_srid = 3857
-    default_lon = 109.0
-    default_lat = 14.1
-    default_zoom = 9
+    default_lon, default_lat = PROVINCE_CENTRE_LONLAT
+    default_zoom = PROVINCE_ZOOM
 
     class Media:
         extend = False  # the parent's Media points at a CDN

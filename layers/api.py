@@ -6,14 +6,18 @@ from rest_framework import serializers, viewsets
 
 from layers.models import Layer
 from projects.access import can_see_unpublished
+from projects.queries import Parameters
 
 
 class LayerSerializer(serializers.ModelSerializer):
     display_name = serializers.CharField()
-    sector = serializers.CharField(source="sector.code", default=None)
     oc4ids_sectors = serializers.ListField(source="sector.oc4ids_sectors", default=list)
+    sector = serializers.CharField(source="sector.code", default=None, allow_null=True)
     projects = serializers.IntegerField(
-        source="project_count", default=None, help_text="Projects the caller may see here."
+        source="project_count",
+        default=None,
+        allow_null=True,
+        help_text="Projects the caller may see here.",
     )
 
     class Meta:
@@ -31,7 +35,12 @@ class LayerSerializer(serializers.ModelSerializer):
 class LayerViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = LayerSerializer
     lookup_field = "slug"
+    lookup_value_regex = "[^/]+"
     pagination_class = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        Parameters(request.GET, {"format"}).check()
 
     def get_queryset(self):
         layers = Layer.objects.select_related("sector").order_by("kind", "sort_order")

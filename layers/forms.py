@@ -34,8 +34,14 @@ class MapFilterForm(forms.Form):
                  ("false", _("Unpublished only"))],
     )  # fmt: skip
 
-    def __init__(self, *args, planner: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, planner: bool = False, **kwargs):
+        if data is not None:
+            # Lists come comma-separated (status=a,b), as everywhere; repeated ones still work.
+            data = data.copy()
+            for name in ("layer", "status"):
+                values = [v.strip() for item in data.getlist(name) for v in item.split(",")]
+                data.setlist(name, [v for v in values if v])
+        super().__init__(data, *args, **kwargs)
         layers = Layer.objects.filter(kind=Layer.Kind.THEMATIC).select_related("sector")
         self.thematic_layers = list(layers if planner else layers.filter(is_public=True))
         self.fields["layer"].choices = [

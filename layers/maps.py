@@ -12,14 +12,15 @@ import re
 import folium
 from django.templatetags.static import static
 
+from geo.region import PROVINCE_CENTRE_LONLAT, PROVINCE_ZOOM
+
 LOCAL_JS = [
     ("leaflet", "vendor/leaflet/leaflet.js"),
     ("jquery", "vendor/jquery/jquery.min.js"),
 ]
 LOCAL_CSS = [("leaflet_css", "vendor/leaflet/leaflet.css")]
 
-PROVINCE_CENTRE = (14.1, 108.95)
-PROVINCE_ZOOM = 9
+PROVINCE_CENTRE = PROVINCE_CENTRE_LONLAT[::-1]  # (lat, lon), Leaflet's order
 MIN_ZOOM, MAX_ZOOM = 6, 18
 
 

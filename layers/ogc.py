@@ -1,34 +1,44 @@
 """OGC API – Features: Part 1 (Core, GeoJSON, HTML, OpenAPI 3.0) and Part 2 (CRS by reference).
 
 Collections: `projects` (every project the caller may see), one per thematic layer (its
-sector's projects) and `admin-units` (the province and former districts). The same
-visibility rule as everywhere: anonymous callers see published projects only.
+sector's projects) and `admin-units` (the province and former districts). Items are selected
+by the one query layer (projects.queries) with the same filters as the REST list, in OGC's
+spelling for the bbox's CRS (`bbox-crs`) and the period (`datetime`). Errors are the OGC
+exception JSON (or HTML when asked for), rendered by geo.http.
 """
 
 import datetime
-import re
+from dataclasses import dataclass
+from typing import Any
 
 import orjson
 from django.contrib.gis.db.models import Extent
-from django.contrib.gis.geos import Polygon
-from django.db.models import Max, Min
-from django.http import Http404, HttpResponse, JsonResponse
+from django.db.models import Max, Min, Q
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_GET
 
-from geo.crs import CRS84, STORAGE_SRID, ogc_crs_uri, ogc_crs_uris, parse_ogc_crs
+from geo.crs import CRS84, content_crs, ogc_crs_uris
+from geo.errors import NotFound
+from geo.http import negotiate, read_only
+from geo.region import PROVINCE_BBOX
 from layers.models import Layer
+from projects import queries
 from projects.access import can_see_unpublished, visible_projects
-from projects.api import conditional
-from projects.geojson import feature_collection, features, geometry_json
+from projects.caching import conditional
+from projects.geojson import unit_features
 from projects.models import PLAN_DATE, AdminUnit
+from projects.queries import FILTERS, OGC_PERIOD, PARAMETER_SCHEMAS, Parameters
+from projects.schema import OGC_EXCEPTION, PROJECT_FEATURE, UNIT_FEATURE, feature_collection
 
 GEOJSON = "application/geo+json"
+JSON = "application/json"
+HTML = "text/html"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
-DEFAULT_LIMIT, MAX_LIMIT = 10, 10000
+DEFAULT_LIMIT = 10
+TRS = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
@@ -36,44 +46,29 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 ]
-# Query parameters of /items besides the property filters.
-STANDARD = {"f", "limit", "offset", "bbox", "bbox-crs", "datetime", "crs"}
-# Property filters: query parameter → model lookup (exact match; several values with commas).
-PROJECT_PROPERTIES = {
-    "code": "code",
-    "status": "status",
-    "sector": "sector__code",
-    "project_type": "project_type",
-    "priority": "priority",
-    "lead_agency": "lead_agency__code",
-    "location_precision": "location_precision",
-}
-UNIT_PROPERTIES = {"code": "code", "level": "level", "kind": "kind"}
+# Parameters of /items besides the filters; the same for a single feature is CRS and format.
+STANDARD = {"f", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime"}
+PROJECT_ITEMS = STANDARD | set(FILTERS)
+UNIT_ITEMS = STANDARD | {"code", "level", "kind"}
+ONE_ITEM = {"f", "crs"}
+DOCUMENT = {"f"}
 
 
-class BadRequest(Exception):
-    def __init__(self, parameter: str, message: str):
-        super().__init__(message)
-        self.parameter, self.message = parameter, message
+# ---- formats --------------------------------------------------------------------------------
 
 
-def _error(exc: BadRequest) -> JsonResponse:
-    return JsonResponse(
-        {"code": "InvalidParameterValue", "parameter": exc.parameter, "description": exc.message},
-        status=400,
-    )
-
-
-def _html(request) -> bool:
-    wanted = request.GET.get("f")
-    if wanted:
-        return wanted == "html"
-    accept = request.headers.get("Accept", "")
-    return "text/html" in accept and "json" not in accept
-
-
-def _json(body, content_type="application/json", status=200) -> HttpResponse:
-    return HttpResponse(orjson.dumps(body), content_type=content_type, status=status)
+def _format(request, offered: list[str], params: Parameters | None = None) -> str:
+    """The media type to answer with: `f` when given (json or html), else the Accept header
+    (q-values honoured), else the first offered."""
+    params = params or Parameters(request.GET, DOCUMENT)
+    wanted = params.raw("f")
+    if wanted is not None:
+        if wanted not in ("json", "html"):
+            params.fail("f", _("“f” takes json or html, not “%(value)s”.") % {
+                "value": wanted[:20]})  # fmt: skip
+            return offered[0]
+        return HTML if wanted == "html" else offered[0]
+    return negotiate(request.headers.get("Accept", ""), offered) or offered[0]
 
 
 def _url(request, name, *args, **query) -> str:
@@ -82,406 +77,457 @@ def _url(request, name, *args, **query) -> str:
     return f"{url}?{pairs}" if pairs else url
 
 
+def _this(request, **changes) -> str:
+    """This request's URL with some parameters changed (None removes one): links never repeat
+    a parameter."""
+    query = request.GET.copy()
+    for name, value in changes.items():
+        query.pop(name, None)
+        if value is not None:
+            query[name] = value
+    encoded = query.urlencode()
+    return request.build_absolute_uri(request.path) + (f"?{encoded}" if encoded else "")
+
+
+def _link(href, rel, media, title=None) -> dict:
+    link = {"href": href, "rel": rel, "type": media}
+    if title:
+        link["title"] = title
+    return link
+
+
+def _alternates(request, media: str, json_type: str = JSON) -> list[dict]:
+    """self and alternate links of a document that exists as JSON and HTML."""
+    as_json = _link(_this(request, f="json"), "self" if media != HTML else "alternate",
+                    json_type, _("This document as JSON"))  # fmt: skip
+    as_html = _link(_this(request, f="html"), "self" if media == HTML else "alternate", HTML,
+                    _("This document as HTML"))  # fmt: skip
+    return [as_json, as_html] if media != HTML else [as_html, as_json]
+
+
+def _answer(request, media, body, template, context=None, *, status=200) -> HttpResponse:
+    if media == HTML:
+        context = {"body": body, "links": body.get("links", []), **(context or {})}
+        return render(request, template, context, status=status)
+    content_type = OPENAPI if media == OPENAPI else media
+    return HttpResponse(orjson.dumps(body), content_type=content_type, status=status)
+
+
 # ---- collections ----------------------------------------------------------------------------
 
 
-def _collections(request) -> dict[str, dict]:
-    """id → {title, description, queryset factory, kind} for every collection the caller sees."""
-    user = request.user
+@dataclass
+class Collection:
+    id: str
+    title: str
+    description: str
+    kind: str  # "projects" or "units"
+    sector_id: int | None = None
+
+    def queryset(self, user):
+        if self.kind == "units":
+            return AdminUnit.objects.valid_on(PLAN_DATE).exclude(geom=None)
+        projects = visible_projects(user)
+        return projects if self.sector_id is None else projects.filter(sector_id=self.sector_id)
+
+
+def _collections(request) -> dict[str, Collection]:
+    """Every collection the caller may see, by id."""
     result = {
-        "projects": {
-            "title": _("Infrastructure projects"),
-            "description": _("Every project of the 2024 plan, all sectors."),
-            "kind": "projects",
-            "queryset": lambda: visible_projects(user),
-        }
-    }
+        "projects": Collection("projects", _("Infrastructure projects"),
+                               _("Every project of the 2024 plan, all sectors."), "projects"),
+    }  # fmt: skip
     layers = Layer.objects.filter(kind=Layer.Kind.THEMATIC).select_related("sector")
-    if not can_see_unpublished(user):
+    if not can_see_unpublished(request.user):
         layers = layers.filter(is_public=True)
     for layer in layers:
-        result[layer.slug] = {
-            "title": layer.display_name,
-            "description": _("Projects of the sector “%(sector)s” (plan section %(section)s).")
-            % {"sector": layer.sector.display_name, "section": layer.sector.plan_section},
-            "kind": "projects",
-            "queryset": lambda sector=layer.sector_id: visible_projects(user).filter(
-                sector_id=sector
-            ),
-        }
-    result["admin-units"] = {
-        "title": _("Administrative units"),
-        "description": _("The province and its former districts, valid until 30 June 2025."),
-        "kind": "units",
-        "queryset": lambda: AdminUnit.objects.valid_on(PLAN_DATE).exclude(geom=None),
-    }
+        description = _("Projects of the sector “%(sector)s” (plan section %(section)s).") % {
+            "sector": layer.sector.display_name, "section": layer.sector.plan_section}  # fmt: skip
+        result[layer.slug] = Collection(
+            layer.slug, layer.display_name, description, "projects", layer.sector_id
+        )
+    result["admin-units"] = Collection(
+        "admin-units", _("Administrative units"),
+        _("The province and its former districts, valid until 30 June 2025."), "units",
+    )  # fmt: skip
     return result
 
 
-def _collection(request, collection_id) -> dict:
-    collections = _collections(request)
-    if collection_id not in collections:
-        raise Http404(_("No collection “%(id)s”.") % {"id": collection_id})
-    return collections[collection_id]
-
-
-def _describe(request, collection_id: str, info: dict) -> dict:
-    queryset = info["queryset"]()
-    extent = queryset.aggregate(box=Extent("geom"))["box"] or (108.6, 13.5, 109.4, 14.7)
-    description = {
-        "id": collection_id,
-        "title": info["title"],
-        "description": info["description"],
-        "itemType": "feature",
-        "crs": ogc_crs_uris(),
-        "storageCrs": CRS84,
-        "extent": {"spatial": {"bbox": [[round(v, 6) for v in extent]], "crs": CRS84}},
-        "links": [
-            {"rel": "self", "type": "application/json", "title": info["title"],
-             "href": _url(request, "ogc-collection", collection_id)},
-            {"rel": "items", "type": GEOJSON, "title": _("Features as GeoJSON"),
-             "href": _url(request, "ogc-items", collection_id)},
-            {"rel": "items", "type": "text/html", "title": _("Features as HTML"),
-             "href": _url(request, "ogc-items", collection_id, f="html")},
-        ],
-    }  # fmt: skip
-    if info["kind"] == "projects":
-        period = queryset.aggregate(start=Min("planned_start"), end=Max("planned_end"))
-        if period["start"] or period["end"]:
-            description["extent"]["temporal"] = {
-                "interval": [[_instant(period["start"]), _instant(period["end"])]],
-                "trs": "http://www.opengis.net/def/uri/ISO-8601/0/Gregorian",
-            }
-    return description
+def _collection(request, collection_id) -> Collection:
+    found = _collections(request).get(collection_id)
+    if found is None:
+        raise NotFound(_("No collection “%(id)s”; see /ogc/collections.") % {
+            "id": collection_id[:60]})  # fmt: skip
+    return found
 
 
 def _instant(day: datetime.date | None) -> str | None:
     return f"{day.isoformat()}T00:00:00Z" if day else None
 
 
-# ---- parameters -----------------------------------------------------------------------------
+def _describe(request, collection: Collection, media: str) -> dict:
+    queryset = collection.queryset(request.user).order_by()
+    extent = queryset.aggregate(box=Extent("geom"))["box"] or PROVINCE_BBOX
+    items = reverse("ogc-items", args=[collection.id])
+    description = {
+        "id": collection.id,
+        "title": collection.title,
+        "description": collection.description,
+        "itemType": "feature",
+        "crs": ogc_crs_uris(),
+        "storageCrs": CRS84,
+        "extent": {"spatial": {"bbox": [[round(v, 6) for v in extent]], "crs": CRS84}},
+        "links": [
+            _link(_url(request, "ogc-collection", collection.id), "self", JSON, collection.title),
+            _link(_url(request, "ogc-collection", collection.id, f="html"), "alternate", HTML,
+                  _("This collection as HTML")),
+            _link(request.build_absolute_uri(items), "items", GEOJSON, _("Features as GeoJSON")),
+            _link(request.build_absolute_uri(items) + "?f=html", "items", HTML,
+                  _("Features as HTML")),
+        ],
+    }  # fmt: skip
+    if media == HTML:  # the links a reader of this page follows first
+        description["links"][0:2] = description["links"][1::-1]
+        description["links"][0]["rel"], description["links"][1]["rel"] = "self", "alternate"
+    if collection.kind == "projects":
+        period = queryset.aggregate(start=Min("planned_start"), end=Max("planned_end"))
+        if period["start"] or period["end"]:
+            description["extent"]["temporal"] = {
+                "interval": [[_instant(period["start"]), _instant(period["end"])]],
+                "trs": TRS,
+            }
+    return description
 
 
-def _crs(request, name: str) -> tuple[int, bool]:
-    value = request.GET.get(name)
-    if not value:
-        return STORAGE_SRID, False
-    try:
-        return parse_ogc_crs(value)
-    except ValueError:
-        raise BadRequest(
-            name,
-            _("Unsupported coordinate system “%(value)s”; supported: %(list)s.")
-            % {"value": value, "list": ", ".join(ogc_crs_uris())},
-        ) from None
+# ---- documents ------------------------------------------------------------------------------
 
 
-def _bbox_filter(request, queryset):
-    value = request.GET.get("bbox")
-    if not value:
-        return queryset
-    try:
-        numbers = [float(part) for part in value.split(",")]
-    except ValueError:
-        raise BadRequest("bbox", _("bbox takes four numbers separated by commas.")) from None
-    if len(numbers) != 4:
-        raise BadRequest("bbox", _("bbox takes four numbers (2D): minx,miny,maxx,maxy."))
-    srid, swap = _crs(request, "bbox-crs")
-    if swap:
-        numbers = [numbers[1], numbers[0], numbers[3], numbers[2]]
-    xmin, ymin, xmax, ymax = numbers
-    if xmin >= xmax or ymin >= ymax:
-        raise BadRequest("bbox", _("bbox must give the lower corner first (min < max)."))
-    if srid == STORAGE_SRID and not (xmin >= -180 and xmax <= 180 and ymin >= -90 and ymax <= 90):
-        raise BadRequest("bbox", _("bbox is outside longitude/latitude range; check bbox-crs."))
-    box = Polygon.from_bbox((xmin, ymin, xmax, ymax))
-    box.srid = srid
-    if srid != STORAGE_SRID:
-        box.transform(STORAGE_SRID)
-    return queryset.filter(geom__intersects=box)
-
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
-
-
-def _day(text: str) -> datetime.date | None:
-    if text in ("", ".."):
-        return None
-    if not _DATE.match(text):
-        raise BadRequest(
-            "datetime", _("Dates are RFC 3339, e.g. 2025-01-01 or 2025-01-01T00:00:00Z.")
-        )
-    try:
-        return datetime.date.fromisoformat(text[:10])
-    except ValueError:
-        raise BadRequest("datetime", _("“%(value)s” is not a date.") % {"value": text}) from None
-
-
-def _datetime_filter(request, queryset):
-    """Projects whose planned period meets the instant or interval."""
-    value = request.GET.get("datetime")
-    if not value:
-        return queryset
-    start, _sep, end = value.partition("/")
-    first, last = (_day(start), _day(end)) if _sep else (_day(start), _day(start))
-    if first and last and first > last:
-        raise BadRequest("datetime", _("The interval ends before it starts."))
-    if last:
-        queryset = queryset.filter(planned_start__lte=last)
-    if first:
-        queryset = queryset.filter(planned_end__gte=first)
-    return queryset
-
-
-def _property_filters(request, queryset, properties: dict):
-    unknown = set(request.GET) - STANDARD - set(properties)
-    if unknown:
-        name = sorted(unknown)[0]
-        raise BadRequest(
-            name,
-            _("Unknown parameter “%(name)s”. Filterable properties: %(list)s.")
-            % {"name": name, "list": ", ".join(properties)},
-        )
-    for name, lookup in properties.items():
-        if request.GET.get(name):
-            queryset = queryset.filter(**{f"{lookup}__in": request.GET[name].split(",")})
-    return queryset
-
-
-def _paging(request) -> tuple[int, int]:
-    try:
-        limit = int(request.GET.get("limit", DEFAULT_LIMIT))
-        offset = int(request.GET.get("offset", 0))
-    except ValueError:
-        raise BadRequest("limit", _("limit and offset are whole numbers.")) from None
-    if not 1 <= limit <= MAX_LIMIT:
-        raise BadRequest("limit", _("limit is between 1 and %(max)s.") % {"max": MAX_LIMIT})
-    if offset < 0:
-        raise BadRequest("offset", _("offset cannot be negative."))
-    return limit, offset
-
-
-# ---- views ----------------------------------------------------------------------------------
-
-
-@require_GET
+@read_only
 def landing(request):
+    params = Parameters(request.GET, DOCUMENT)
+    media = _format(request, [JSON, HTML], params)
+    params.check()
     body = {
         "title": _("Bình Định infrastructure project map — OGC API Features"),
         "description": _("The plan's infrastructure projects and administrative units."),
         "links": [
-            {"rel": "self", "type": "application/json", "title": _("This document"),
-             "href": _url(request, "ogc-landing")},
-            {"rel": "alternate", "type": "text/html", "title": _("This document as HTML"),
-             "href": _url(request, "ogc-landing", f="html")},
-            {"rel": "service-desc", "type": OPENAPI, "title": _("The API definition"),
-             "href": _url(request, "ogc-openapi")},
-            {"rel": "service-doc", "type": "text/html", "title": _("The API documentation"),
-             "href": _url(request, "ogc-landing", f="html")},
-            {"rel": "conformance", "type": "application/json", "title": _("Conformance"),
-             "href": _url(request, "ogc-conformance")},
-            {"rel": "data", "type": "application/json", "title": _("Collections"),
-             "href": _url(request, "ogc-collections")},
+            *_alternates(request, media),
+            _link(_url(request, "ogc-openapi"), "service-desc", OPENAPI, _("The API definition")),
+            _link(_url(request, "ogc-landing", f="html"), "service-doc", HTML,
+                  _("The API documentation")),
+            _link(_url(request, "ogc-conformance"), "conformance", JSON, _("Conformance")),
+            _link(_url(request, "ogc-collections"), "data", JSON, _("Collections")),
         ],
     }  # fmt: skip
-    if _html(request):
-        return render(request, "layers/ogc/landing.html", {"body": body})
-    return _json(body)
+    response = _answer(request, media, body, "layers/ogc/landing.html")
+    response["Vary"] = "Accept"
+    return response
 
 
-@require_GET
+@read_only
 def conformance(request):
-    body = {"conformsTo": CONFORMANCE}
-    if _html(request):
-        return render(request, "layers/ogc/conformance.html", {"body": body})
-    return _json(body)
+    params = Parameters(request.GET, DOCUMENT)
+    media = _format(request, [JSON, HTML], params)
+    params.check()
+    body = {"conformsTo": CONFORMANCE, "links": _alternates(request, media)}
+    response = _answer(request, media, body, "layers/ogc/conformance.html")
+    response["Vary"] = "Accept"
+    return response
 
 
-@require_GET
+@read_only
 def collections(request):
-    described = [_describe(request, cid, info) for cid, info in _collections(request).items()]
-    body = {
-        "links": [{"rel": "self", "type": "application/json",
-                   "href": _url(request, "ogc-collections")}],
-        "collections": described,
-    }  # fmt: skip
-    if _html(request):
-        return render(request, "layers/ogc/collections.html", {"body": body})
-    return _json(body)
-
-
-@require_GET
-def collection(request, collection_id):
-    body = _describe(request, collection_id, _collection(request, collection_id))
-    if _html(request):
-        return render(request, "layers/ogc/collections.html", {"body": {"collections": [body]}})
-    return _json(body)
-
-
-@require_GET
-@gzip_page
-def items(request, collection_id):
-    info = _collection(request, collection_id)
-    try:
-        srid, swap = _crs(request, "crs")
-        limit, offset = _paging(request)
-        queryset = info["queryset"]()
-        properties = PROJECT_PROPERTIES if info["kind"] == "projects" else UNIT_PROPERTIES
-        queryset = _property_filters(request, queryset, properties)
-        queryset = _bbox_filter(request, queryset)
-        if info["kind"] == "projects":
-            queryset = _datetime_filter(request, queryset)
-    except BadRequest as exc:
-        return _error(exc)
-    queryset = queryset.order_by("code")
+    params = Parameters(request.GET, DOCUMENT)
+    media = _format(request, [JSON, HTML], params)
+    params.check()
 
     def build():
-        matched = queryset.count()
-        page = queryset[offset : offset + limit]
-        links = [
-            {"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()},
-            {"rel": "collection", "type": "application/json",
-             "href": _url(request, "ogc-collection", collection_id)},
-        ]  # fmt: skip
-        if offset + limit < matched:
-            links.append(_page_link(request, "next", offset + limit, limit))
-        if offset:
-            links.append(_page_link(request, "prev", max(0, offset - limit), limit))
-        members = dict(
-            timeStamp=datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat(),
-            numberMatched=matched,
-            numberReturned=max(0, min(limit, matched - offset)),
-            links=links,
-        )
-        if _html(request):
-            rows = _features(info, page, request, srid, swap)
-            return render(request, "layers/ogc/items.html",
-                          {"collection": info, "collection_id": collection_id,
-                           "features": rows, "members": members})  # fmt: skip
-        if info["kind"] == "projects":
-            body = feature_collection(
-                page, internal=can_see_unpublished(request.user), srid=srid, flip=swap,
-                stamp=getattr(request, "data_stamp", None), **members,
+        described = [_describe(request, c, JSON) for c in _collections(request).values()]
+        body = {"links": _alternates(request, media), "collections": described}
+        return _answer(request, media, body, "layers/ogc/collections.html")
+
+    return conditional(request, build, variant=media, negotiated=True)
+
+
+@read_only
+def collection(request, collection_id):
+    params = Parameters(request.GET, DOCUMENT)
+    media = _format(request, [JSON, HTML], params)
+    params.check()
+    found = _collection(request, collection_id)
+
+    def build():
+        body = _describe(request, found, media)
+        return _answer(request, media, body, "layers/ogc/collection.html",
+                       {"crs_list": ogc_crs_uris()})  # fmt: skip
+
+    return conditional(request, build, variant=media, negotiated=True)
+
+
+# ---- features -------------------------------------------------------------------------------
+
+
+def _unit_query(params: Parameters, queryset):
+    codes = params.values("code")
+    levels = params.choices("level", AdminUnit.Level.values, _("level"))
+    kinds = params.choices("kind", AdminUnit.Kind.values, _("kind"))
+    bbox = params.bbox("bbox", "bbox-crs")
+    period = params.interval("datetime")
+    if codes:
+        queryset = queryset.filter(code__in=codes)
+    if levels:
+        queryset = queryset.filter(level__in=levels)
+    if kinds:
+        queryset = queryset.filter(kind__in=kinds)
+    if bbox:
+        queryset = queryset.filter(geom__intersects=queries._box(bbox))
+    if period:
+        start, end = period
+        if start:
+            queryset = queryset.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+        if end:
+            queryset = queryset.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
+    return queryset.order_by("code")
+
+
+def _html_rows(features: list[dict]) -> list[dict]:
+    """Features with plain geometries and a short coordinate text, for the HTML pages."""
+    rows = orjson.loads(orjson.dumps(features))
+    for row in rows:
+        text = orjson.dumps(row["geometry"]["coordinates"]).decode()
+        row["coordinates"] = text if len(text) <= 240 else text[:240] + " …"
+    return rows
+
+
+@read_only
+@gzip_page
+def items(request, collection_id):
+    found = _collection(request, collection_id)
+    accepted = PROJECT_ITEMS if found.kind == "projects" else UNIT_ITEMS
+    params = Parameters(request.GET, accepted)
+    media = _format(request, [GEOJSON, JSON, HTML], params)
+    srid, swap = params.srid("crs")
+    limit, offset = queries.paging(params, default=DEFAULT_LIMIT)
+    if found.kind == "projects":
+        query = queries.read_query(params, user=request.user, bbox_crs="bbox-crs",
+                                   period="datetime")  # fmt: skip
+        params.check()
+        selection = queries.select(request.user, query, found.queryset(request.user))
+    else:
+        selection = _unit_query(params, found.queryset(request.user))
+        params.check()
+
+    def build():
+        if found.kind == "projects":
+            page = queries.page(
+                selection, limit=limit, offset=offset,
+                internal=can_see_unpublished(request.user), srid=srid, flip=swap,
+                stamp=getattr(request, "data_stamp", None),
             )  # fmt: skip
         else:
-            body = orjson.dumps({"type": "FeatureCollection", **members,
-                                 "features": _unit_features(page, srid, swap)})  # fmt: skip
-        return HttpResponse(body, content_type=GEOJSON)
+            rows = unit_features(selection[offset : offset + limit], srid=srid, flip=swap)
+            page = queries.Page(rows, selection.count(), limit, offset)
+        links = [
+            *_alternates(request, media, GEOJSON),
+            _link(_url(request, "ogc-collection", collection_id), "collection", JSON),
+        ]
+        for rel, at in page.neighbours().items():
+            links.append(_link(_this(request, offset=at, limit=limit), rel,
+                               HTML if media == HTML else GEOJSON))  # fmt: skip
+        members = {
+            "timeStamp": datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat(),
+            "numberMatched": page.matched,
+            "numberReturned": page.returned,
+            "links": links,
+        }
+        if media == HTML:
+            return render(request, "layers/ogc/items.html", {
+                "collection": found, "features": _html_rows(page.features), "members": members,
+                "links": links, "crs": content_crs(srid, swap).strip("<>")})  # fmt: skip
+        body = {"type": "FeatureCollection", **members, "features": page.features}
+        return HttpResponse(orjson.dumps(body), content_type=media)
 
-    response = conditional(request, build, extra=f"ogc|{srid}|{swap}")
-    response["Content-Crs"] = _content_crs(srid, swap)
+    response = conditional(request, build, variant=f"{media}|{srid}|{swap}", negotiated=True)
+    if media != HTML:
+        response["Content-Crs"] = content_crs(srid, swap)
     return response
 
 
-@require_GET
+@read_only
 def item(request, collection_id, feature_id):
-    info = _collection(request, collection_id)
-    try:
-        srid, swap = _crs(request, "crs")
-    except BadRequest as exc:
-        return _error(exc)
-    queryset = info["queryset"]().filter(code=feature_id)
-    rows = _features(info, queryset, request, srid, swap)
+    found = _collection(request, collection_id)
+    params = Parameters(request.GET, ONE_ITEM)
+    media = _format(request, [GEOJSON, JSON, HTML], params)
+    srid, swap = params.srid("crs")
+    params.check()
+    missing = NotFound(_("No feature “%(id)s” in “%(collection)s”.") % {
+        "id": feature_id[:40], "collection": collection_id})  # fmt: skip
+    if found.kind == "projects":
+        if not queries.PROJECT_CODE.fullmatch(feature_id):
+            raise missing
+        selection = queries.select(request.user, queries.ProjectQuery(codes=(feature_id,)),
+                                   found.queryset(request.user))  # fmt: skip
+        rows = queries.page(selection, limit=1, offset=0, srid=srid, flip=swap,
+                            internal=can_see_unpublished(request.user)).features  # fmt: skip
+    else:
+        rows = unit_features(found.queryset(request.user).filter(code=feature_id[:16]),
+                             srid=srid, flip=swap)  # fmt: skip
     if not rows:
-        raise Http404(_("No feature “%(id)s” in “%(collection)s”.")
-                      % {"id": feature_id, "collection": collection_id})  # fmt: skip
+        raise missing
     feature = rows[0]
     feature["links"] = [
-        {"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()},
-        {"rel": "collection", "type": "application/json",
-         "href": _url(request, "ogc-collection", collection_id)},
-    ]  # fmt: skip
-    if _html(request):
-        return render(request, "layers/ogc/items.html",
-                      {"collection": info, "collection_id": collection_id, "features": rows,
-                       "members": {"numberReturned": 1}})  # fmt: skip
-    response = HttpResponse(orjson.dumps(feature), content_type=GEOJSON)
-    response["Content-Crs"] = _content_crs(srid, swap)
+        *_alternates(request, media, GEOJSON),
+        _link(_url(request, "ogc-collection", collection_id), "collection", JSON),
+    ]
+    if media == HTML:
+        response = render(request, "layers/ogc/items.html", {
+            "collection": found, "features": _html_rows([feature]), "single": True,
+            "members": {"numberReturned": 1}, "links": feature["links"],
+            "crs": content_crs(srid, swap).strip("<>")})  # fmt: skip
+    else:
+        response = HttpResponse(orjson.dumps(feature), content_type=media)
+        response["Content-Crs"] = content_crs(srid, swap)
+    response["Vary"] = "Accept"
     return response
 
 
-def _page_link(request, rel: str, offset: int, limit: int) -> dict:
-    query = request.GET.copy()
-    query["offset"], query["limit"] = offset, limit
-    href = f"{request.build_absolute_uri(request.path)}?{query.urlencode()}"
-    return {"rel": rel, "type": GEOJSON, "href": href}
+# ---- the API definition ---------------------------------------------------------------------
 
 
-def _content_crs(srid: int, swap: bool) -> str:
-    return f"<{CRS84 if srid == STORAGE_SRID and not swap else ogc_crs_uri(srid)}>"
+def _parameter(name: str, schema: dict, description: str, where: str = "query",
+               required: bool = False) -> dict:  # fmt: skip
+    parameter = {"name": name, "in": where, "required": required or where == "path",
+                 "schema": schema, "description": description}  # fmt: skip
+    if where == "path":
+        parameter["style"] = "simple"
+    elif schema.get("type") == "array":
+        parameter["style"], parameter["explode"] = "form", False
+    return parameter
 
 
-def _features(info, queryset, request, srid, swap) -> list[dict]:
-    if info["kind"] == "projects":
-        return orjson.loads(orjson.dumps(features(
-            queryset, internal=can_see_unpublished(request.user), srid=srid, flip=swap
-        )))  # fmt: skip
-    return orjson.loads(orjson.dumps(_unit_features(queryset, srid, swap)))
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _unit_features(queryset, srid, swap) -> list[dict]:
-    rows = queryset.values_list(
-        "code", "name", "name_en", "level", "kind", "valid_from", "valid_to",
-        geometry_json(srid=srid, flip=swap),
-    )  # fmt: skip
-    return [
-        {"type": "Feature", "id": code, "geometry": orjson.Fragment(geojson),
-         "properties": {"code": code, "name": name, "name_en": name_en, "level": level,
-                        "kind": kind, "valid_from": start, "valid_to": end}}
-        for code, name, name_en, level, kind, start, end, geojson in rows
+def _content(schema: dict, media: str) -> dict:
+    return {media: {"schema": schema}, HTML: {"schema": {"type": "string"}}}
+
+
+def _response(description: str, schema: dict, media: str = JSON) -> dict:
+    return {"description": description, "content": _content(schema, media)}
+
+
+LINKS = {"type": "array", "items": {"$ref": "#/components/schemas/link"}}
+SCHEMAS: dict[str, Any] = {
+    "link": {"type": "object", "required": ["href", "rel"],
+             "properties": {"href": {"type": "string"}, "rel": {"type": "string"},
+                            "type": {"type": "string"}, "title": {"type": "string"}}},
+    "exception": OGC_EXCEPTION,
+    "landingPage": {"type": "object", "required": ["links"],
+                    "properties": {"title": {"type": "string"},
+                                   "description": {"type": "string"}, "links": LINKS}},
+    "confClasses": {"type": "object", "required": ["conformsTo"],
+                    "properties": {"conformsTo": {"type": "array", "items": {"type": "string"}},
+                                   "links": LINKS}},
+    "collection": {"type": "object", "required": ["id", "links"],
+                   "properties": {"id": {"type": "string"}, "title": {"type": "string"},
+                                  "description": {"type": "string"}, "links": LINKS,
+                                  "extent": {"type": "object"},
+                                  "itemType": {"type": "string"},
+                                  "crs": {"type": "array", "items": {"type": "string"}},
+                                  "storageCrs": {"type": "string"}}},
+    "collections": {"type": "object", "required": ["links", "collections"],
+                    "properties": {"links": LINKS, "collections": {
+                        "type": "array", "items": {"$ref": "#/components/schemas/collection"}}}},
+    "projectFeature": PROJECT_FEATURE,
+    "projectFeatureCollection": feature_collection({"$ref": "#/components/schemas/projectFeature"}),
+    "unitFeature": UNIT_FEATURE,
+    "unitFeatureCollection": feature_collection({"$ref": "#/components/schemas/unitFeature"}),
+}  # fmt: skip
+ERROR_RESPONSES = {
+    "400": _response("A parameter is wrong; `parameter` names it",
+                     {"$ref": "#/components/schemas/exception"}),
+    "404": _response("No such collection or feature", {"$ref": "#/components/schemas/exception"}),
+    "503": _response("The database is not answering", {"$ref": "#/components/schemas/exception"}),
+}  # fmt: skip
+
+
+def _item_parameters(kind: str) -> list[dict]:
+    crs_list = {"type": "string", "enum": ogc_crs_uris()}
+    common = [
+        _parameter("f", {"type": "string", "enum": ["json", "html"]}, "Format"),
+        _parameter("limit", {**PARAMETER_SCHEMAS["limit"], "default": DEFAULT_LIMIT},
+                   "Features per page"),
+        _parameter("offset", PARAMETER_SCHEMAS["offset"], "Features to skip"),
+        _parameter("bbox", PARAMETER_SCHEMAS["bbox"],
+                   "minx,miny,maxx,maxy (or 6 numbers with heights), in bbox-crs"),
+        _parameter("bbox-crs", crs_list, "CRS of bbox (default CRS84)"),
+        _parameter("crs", crs_list, "CRS of the response (default CRS84)"),
+        _parameter("datetime", PARAMETER_SCHEMAS["datetime"],
+                   OGC_PERIOD["datetime"] if kind == "projects"
+                   else "RFC 3339 instant or interval meeting the unit's validity"),
+    ]  # fmt: skip
+    if kind == "projects":
+        return common + [
+            _parameter(n, PARAMETER_SCHEMAS[n], text) for n, text in FILTERS.items() if n != "bbox"
+        ]
+    array = {"type": "array", "items": {"type": "string"}}
+    return common + [
+        _parameter("code", array, "Unit codes, comma-separated"),
+        _parameter("level", {"type": "array", "items": {
+            "type": "string", "enum": list(AdminUnit.Level.values)}}, "Levels"),
+        _parameter("kind", {"type": "array", "items": {
+            "type": "string", "enum": list(AdminUnit.Kind.values)}}, "Kinds"),
     ]  # fmt: skip
 
 
-@require_GET
+@read_only
 def openapi(request):
-    """An OpenAPI 3.0 definition of this OGC API."""
-    ids = list(_collections(request))
+    """An OpenAPI 3.0 definition of this OGC API: one path per collection, with the parameters
+    each really takes and the schemas of its answers."""
+    Parameters(request.GET, DOCUMENT).check()
     server = request.build_absolute_uri(reverse("ogc-landing")).rstrip("/")
-    parameter = lambda name, where, schema, description, required=False: {  # noqa: E731
-        "name": name, "in": where, "required": required, "schema": schema,
-        "description": description, "style": "form", "explode": False,
+    f_only = [_parameter("f", {"type": "string", "enum": ["json", "html"]}, "Format")]
+
+    def get(operation: str, parameters: list, ok: dict, errors=("400",), summary="") -> dict:
+        responses = {"200": ok, **{code: ERROR_RESPONSES[code] for code in errors}}
+        return {"get": {"operationId": operation, "summary": summary or operation,
+                        "parameters": parameters, "responses": responses}}  # fmt: skip
+
+    paths = {
+        "/": get("getLandingPage", f_only, _response("Landing page", _ref("landingPage"))),
+        "/conformance": get("getConformance", f_only,
+                            _response("Conformance classes", _ref("confClasses"))),
+        "/collections": get("getCollections", f_only,
+                            _response("Collections", _ref("collections"))),
     }  # fmt: skip
-    item_parameters = [
-        parameter("collectionId", "path", {"type": "string", "enum": ids}, "Collection", True),
-        parameter("limit", "query", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT,
-                                     "default": DEFAULT_LIMIT}, "Features per page"),
-        parameter("offset", "query", {"type": "integer", "minimum": 0}, "Features to skip"),
-        parameter("bbox", "query", {"type": "array", "minItems": 4, "maxItems": 4,
-                                    "items": {"type": "number"}}, "minx,miny,maxx,maxy"),
-        parameter("bbox-crs", "query", {"type": "string", "enum": ogc_crs_uris()}, "CRS of bbox"),
-        parameter("crs", "query", {"type": "string", "enum": ogc_crs_uris()}, "Output CRS"),
-        parameter("datetime", "query", {"type": "string"},
-                  "Instant or interval (RFC 3339) meeting the planned period"),
-        *(parameter(name, "query", {"type": "string"}, f"Filter on property {name}")
-          for name in PROJECT_PROPERTIES),
-    ]  # fmt: skip
-    ok = lambda description, media="application/json": {  # noqa: E731
-        "description": description,
-        "content": {media: {"schema": {"type": "object"}}},
-    }
+    for cid, found in _collections(request).items():
+        stem = "project" if found.kind == "projects" else "unit"
+        name = cid.replace("-", "_")
+        paths[f"/collections/{cid}"] = get(
+            f"describe_{name}", f_only, _response("Collection", _ref("collection")),
+            summary=found.title,
+        )  # fmt: skip
+        paths[f"/collections/{cid}/items"] = get(
+            f"getFeatures_{name}", _item_parameters(found.kind),
+            _response("Features", _ref(f"{stem}FeatureCollection"), GEOJSON),
+            errors=("400", "404", "503"), summary=f"{found.title}: features",
+        )  # fmt: skip
+        one = [
+            _parameter("featureId", {"type": "string"}, "Code", where="path"),
+            _parameter("crs", {"type": "string", "enum": ogc_crs_uris()}, "Output CRS"),
+            *f_only,
+        ]
+        paths[f"/collections/{cid}/items/{{featureId}}"] = get(
+            f"getFeature_{name}", one, _response("Feature", _ref(f"{stem}Feature"), GEOJSON),
+            errors=("400", "404", "503"), summary=f"{found.title}: one feature",
+        )  # fmt: skip
     body = {
         "openapi": "3.0.3",
         "info": {"title": "Bình Định infrastructure project map — OGC API Features",
                  "version": "1.0", "description": "OGC API – Features, Parts 1 and 2."},
         "servers": [{"url": server}],
-        "paths": {
-            "/": {"get": {"operationId": "getLandingPage", "responses": {"200": ok("Landing")}}},
-            "/conformance": {"get": {"operationId": "getConformance",
-                                     "responses": {"200": ok("Conformance")}}},
-            "/collections": {"get": {"operationId": "getCollections",
-                                     "responses": {"200": ok("Collections")}}},
-            "/collections/{collectionId}": {"get": {
-                "operationId": "describeCollection", "parameters": item_parameters[:1],
-                "responses": {"200": ok("Collection"), "404": ok("Not found")}}},
-            "/collections/{collectionId}/items": {"get": {
-                "operationId": "getFeatures", "parameters": item_parameters,
-                "responses": {"200": ok("Features", GEOJSON), "400": ok("Bad parameter")}}},
-            "/collections/{collectionId}/items/{featureId}": {"get": {
-                "operationId": "getFeature",
-                "parameters": [item_parameters[0],
-                               parameter("featureId", "path", {"type": "string"}, "Code", True),
-                               item_parameters[5]],
-                "responses": {"200": ok("Feature", GEOJSON), "404": ok("Not found")}}},
-        },
+        "paths": paths,
+        "components": {"schemas": SCHEMAS},
     }  # fmt: skip
-    return _json(body, content_type=OPENAPI)
+    return HttpResponse(orjson.dumps(body), content_type=OPENAPI)

@@ -2,7 +2,8 @@
 
 The projects of a tile are selected by the ORM (visibility rule and filters, `&&` against the
 tile's lon/lat box so the GiST index is used); PostGIS then clips, quantises and encodes them
-with ST_AsMVTGeom / ST_AsMVT.
+with ST_AsMVTGeom / ST_AsMVT. Each feature's MVT id is the project's database id (MVT ids are
+integers); its code is a property.
 """
 
 from django.contrib.gis.db.models import GeometryField
@@ -46,6 +47,7 @@ def _tile_rows(queryset, z: int, x: int, y: int, *, internal: bool):
         # simplification costs three times the whole rest of a tile.
         geometry = Simplify(geometry, Value(pixel_metres(z)), Value(True))
     columns = {
+        "p_id": F("pk"),
         "p_code": F("code"),
         "p_name": F("name"),
         "p_sector": F("sector__code"),
@@ -63,8 +65,8 @@ def _tile_rows(queryset, z: int, x: int, y: int, *, internal: bool):
 
 # Tiles carry what drawing needs; a client reads the rest from /api/v1/projects/<code>/.
 _TILE = """
-SELECT ST_AsMVT(t, %s, {extent}, 'geom') FROM (
-    SELECT p_code AS code, p_name AS name, p_sector AS sector, p_status AS status,
+SELECT ST_AsMVT(t, %s, {extent}, 'geom', 'fid') FROM (
+    SELECT p_id AS fid, p_code AS code, p_name AS name, p_sector AS sector, p_status AS status,
            p_progress::float8 AS progress_pct {published}, mvt AS geom
     FROM ({rows}) AS q
     WHERE mvt IS NOT NULL

@@ -1,30 +1,37 @@
 """Map pages: the public map, the planner map, the project page and the standalone export."""
 
 import datetime
+import html
 from functools import lru_cache
 
 import orjson
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.gis.db.models.functions import AsGeoJSON, PointOnSurface
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from geo.errors import NotFound
+from geo.http import read_only
 from layers.charts import progress_chart_svg
 from layers.forms import MapFilterForm
 from layers.maps import MAX_ZOOM, MIN_ZOOM, PROVINCE_CENTRE, PROVINCE_ZOOM, build_map, render_parts
 from layers.standalone import inline_assets
 from layers.styles import STATUS_STYLES, map_styles, status_line_svg, status_symbol_svg
+from projects import queries
 from projects.access import can_see_unpublished, visible_projects
-from projects.api import MAX_LIMIT
-from projects.filters import filter_projects
 from projects.geojson import features
 from projects.models import PLAN_DATE, AdminUnit, DataVersion, Status
+from projects.queries import Parameters
+
+# The map pages' own parameters: the filters their panel sets, and the view (lat, lon, z).
+MAP_FILTERS = {"q", "layer", "status", "agency", "admin_unit", "priority", "published"}
+MAP_PARAMETERS = MAP_FILTERS | {"lat", "lon", "z"}
 
 CLUSTER_THRESHOLD = 300  # points per layer above which they are clustered
 CANVAS_THRESHOLD = 1500  # features above which lines and polygons are drawn on a canvas
@@ -56,7 +63,8 @@ def _boundaries_for(stamp: tuple, language: str):
                 "properties": {
                     "code": unit.code,
                     "level": unit.level,
-                    "display_name": unit.display_name,
+                    # Folium's tooltip inserts this as HTML: escaped, it shows as text.
+                    "display_name": html.escape(unit.display_name),
                 },
             }
         )
@@ -65,16 +73,18 @@ def _boundaries_for(stamp: tuple, language: str):
     return collection, labels
 
 
-def _view(request) -> tuple[tuple[float, float], float, bool]:
-    """The map view from the permalink (lat, lon, z); otherwise the province, to be fitted."""
-    try:
-        lat, lon = float(request.GET["lat"]), float(request.GET["lon"])
-        zoom = round(float(request.GET["z"]) * 4) / 4
-        if -90 <= lat <= 90 and -180 <= lon <= 180 and MIN_ZOOM <= zoom <= MAX_ZOOM:
-            return (lat, lon), zoom, False
-    except (KeyError, ValueError):
-        pass
-    return PROVINCE_CENTRE, PROVINCE_ZOOM, True
+def _read(request, *, planner: bool):
+    """The page's parameters: the panel's filters (a 400 page naming a bad one) and the view
+    from the permalink (lat, lon, z), or the province to be fitted."""
+    params = Parameters(request.GET, MAP_PARAMETERS)
+    query = queries.read_query(params, user=request.user if planner else None)
+    lat = params.number("lat", -90, 90)
+    lon = params.number("lon", -180, 180)
+    zoom = params.number("z", MIN_ZOOM, MAX_ZOOM)
+    params.check()
+    if lat is None or lon is None or zoom is None:
+        return query, (PROVINCE_CENTRE, PROVINCE_ZOOM, True)
+    return query, ((lat, lon), round(zoom * 4) / 4, False)
 
 
 def _extent(collection: dict) -> list[list[float]] | None:
@@ -122,10 +132,10 @@ def _messages() -> dict[str, str]:
     }
 
 
-def _map_context(request, *, planner: bool, standalone: bool = False) -> dict:
+def _map_context(request, view, *, planner: bool, standalone: bool = False) -> dict:
     form = MapFilterForm(request.GET or None, planner=planner)
     boundaries, labels = _boundaries()
-    centre, zoom, fit = _view(request)
+    centre, zoom, fit = view
     folium_map = build_map(
         centre=centre,
         zoom=zoom,
@@ -145,6 +155,7 @@ def _map_context(request, *, planner: bool, standalone: bool = False) -> dict:
         "mapName": parts["name"],
         "apiUrl": reverse("project-list"),
         "exportUrl": reverse("map-export"),
+        "exportGeojsonUrl": reverse("project-export", kwargs={"fmt": "geojson"}),
         "publicOnly": not planner,
         "planner": planner,
         "layers": layers,
@@ -179,45 +190,53 @@ def _map_context(request, *, planner: bool, standalone: bool = False) -> dict:
     }
 
 
+@read_only
 def public_map(request):
     """The public map: published projects and public fields only, whoever is looking."""
-    return render(request, "layers/map.html", _map_context(request, planner=False))
+    _query, view = _read(request, planner=False)
+    return render(request, "layers/map.html", _map_context(request, view, planner=False))
 
 
-@login_required
+@read_only
 def planner_map(request):
     """The whole provincial picture: unpublished projects too (marked), internal fields."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     if not can_see_unpublished(request.user):
         raise PermissionDenied
-    return render(request, "layers/map.html", _map_context(request, planner=True))
+    _query, view = _read(request, planner=True)
+    return render(request, "layers/map.html", _map_context(request, view, planner=True))
 
 
+@read_only
 def export_map(request):
     """The current selection as one HTML file that opens with no internet (for reports)."""
     planner = can_see_unpublished(request.user) and request.GET.get("published") != "true"
-    selection = filter_projects(request.user if planner else None, request.GET)
-    if not selection.is_valid():
-        return HttpResponse(
-            orjson.dumps({"errors": selection.errors}), status=400, content_type="application/json"
-        )
-    context = _map_context(request, planner=planner, standalone=True)
+    query, view = _read(request, planner=planner)
+    user = request.user if planner else None
+    context = _map_context(request, view, planner=planner, standalone=True)
     # Round-trip through orjson: the page embeds plain JSON, not raw geometry fragments.
-    context["config"]["features"] = orjson.loads(
-        orjson.dumps(features(selection.qs[:MAX_LIMIT], internal=planner))
-    )
+    selection = queries.select(user, query)[: queries.MAX_LIMIT]
+    rows = features(selection, internal=planner)
+    context["config"]["features"] = orjson.loads(orjson.dumps(rows))
     context["config"]["siteUrl"] = request.build_absolute_uri("/")
     context["generated"] = datetime.datetime.now()
-    html = render_to_string("layers/map.html", context, request=request)
-    response = HttpResponse(inline_assets(html), content_type="text/html; charset=utf-8")
+    page = render_to_string("layers/map.html", context, request=request)
+    response = HttpResponse(inline_assets(page), content_type="text/html; charset=utf-8")
     filename = f"ban-do-du-an-{datetime.date.today():%Y%m%d}.html"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
+@read_only
 def project_detail(request, code):
-    project = get_object_or_404(
-        visible_projects(request.user).select_related("sector", "lead_agency"), code=code
-    )
+    Parameters(request.GET, ()).check()
+    project = None
+    if queries.PROJECT_CODE.fullmatch(code):
+        project = visible_projects(request.user).filter(code=code).first()
+    if project is None:
+        raise NotFound(_("No project has the code “%(code)s” (or it is not published).") % {
+            "code": code[:40]})  # fmt: skip
     reports = list(
         project.progress_reports.select_related("reporting_agency").order_by("report_date")
     )

@@ -1,217 +1,60 @@
 """REST API (v1): projects, their progress, agencies, administrative units, exports, OC4IDS.
 
-Every project endpoint starts from projects.access.visible_projects, so anonymous callers get
-published projects and public fields only, wherever they look.
+Every project endpoint reads its query with projects.queries and answers from `select()`, so
+the list, a project, its exports and OC4IDS give the same answer as the OGC API, the tiles
+and the map, and anonymous callers get published projects of public layers only. Views stay
+thin: parse, select, build, and let errors of geo.errors propagate (rendered in one place).
 """
 
-import datetime
-import hashlib
-
 import orjson
-from django import forms
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.decorators import method_decorator
-from django.utils.http import http_date
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
-from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework_gis.fields import GeometryField
-from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from geo.crs import STORAGE_SRID
-from projects import exports, oc4ids
-from projects.access import can_see_unpublished, visible_projects
-from projects.filters import ProjectFilter, filter_projects
-from projects.geojson import PRECISION, PROPERTIES, feature_collection, features
-from projects.models import PLAN_DATE, AdminUnit, Agency, DataVersion, ProgressReport, Project
+from geo.crs import STORAGE_SRID, supported_codes
+from geo.errors import BadRequest, NotFound
+from projects import exports, oc4ids, queries
+from projects.access import can_see_unpublished
+from projects.caching import conditional
+from projects.geojson import PROPERTIES, collection, unit_features
+from projects.models import PLAN_DATE, AdminUnit, Agency
+from projects.queries import FILTERS, REST_PERIOD, Parameters, ProjectQuery, read_query, select
+from projects.schema import ref
+from projects.serializers import AgencySerializer, ProgressReportSerializer
 
-DEFAULT_LIMIT = 1000
-MAX_LIMIT = 10000
-
-
-# ---- conditional requests -------------------------------------------------------------------
-
-
-def conditional(request, build, *, extra: str = ""):
-    """Answer 304 when the client's copy is current; otherwise build the response and mark it
-    with a weak ETag (the body may be gzipped) and Last-Modified."""
-    version, changed = DataVersion.current()
-    request.data_stamp = (version, changed)  # builders key their small lookups on it
-    internal = can_see_unpublished(request.user)
-    key = f"{version}|{request.get_full_path()}|{get_language()}|{internal}|{extra}"
-    etag = 'W/"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
-    last_modified = int(changed.timestamp()) if changed else None
-    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    response = not_modified or build()
-    if response.status_code in (200, 304):
-        response["ETag"] = etag
-        if last_modified:
-            response["Last-Modified"] = http_date(last_modified)
-        if internal:
-            patch_cache_control(response, private=True, no_cache=True)
-        else:
-            patch_cache_control(response, public=True, max_age=60)
-        patch_vary_headers(response, ["Accept-Language", "Cookie"])
-    return response
+GEOJSON = "application/geo+json"
+# DRF's own `format` chooses a renderer; it is part of this surface's spelling.
+LIST_PARAMETERS = {*FILTERS, *REST_PERIOD, "limit", "offset", "simplify", "properties", "format"}
+EXPORT_PARAMETERS = {*FILTERS, *REST_PERIOD, "crs", "format"}
+OC4IDS_PARAMETERS = {*FILTERS, *REST_PERIOD, "limit", "offset", "format"}
+PLAIN = {"format"}
 
 
-# ---- serializers ------------------------------------------------------------------------------
+def parameters(request, accepted) -> Parameters:
+    return Parameters(request.GET, accepted)
 
 
-class ProjectSerializer(GeoFeatureModelSerializer):
-    """A project's public fields; planners also get the publication flag.
-
-    The list endpoint produces the same features through PostGIS (projects.geojson); this
-    serializer serves single projects and documents the shape."""
-
-    geom = GeometryField(precision=PRECISION)
-    sector = serializers.CharField(source="sector.code")
-    sector_name = serializers.CharField(source="sector.display_name")
-    status_label = serializers.CharField(source="get_status_display")
-    oc4ids_status = serializers.CharField()
-    lead_agency = serializers.CharField(source="lead_agency.code")
-    lead_agency_name = serializers.CharField(source="lead_agency.display_name")
-    url = serializers.CharField(source="get_absolute_url")
-
-    class Meta:
-        model = Project
-        geo_field = "geom"
-        id_field = "code"
-        fields = [*PROPERTIES, "is_published"]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if not can_see_unpublished(request.user if request else None):
-            fields.pop("is_published")
-        return fields
-
-    def to_representation(self, instance):
-        feature = super().to_representation(instance)
-        # DRF-GIS moves the id field out of the properties; clients (and exports) want it in.
-        feature["properties"] = {"code": feature["id"], **feature["properties"]}
-        return feature
+def read_projects(request, accepted) -> tuple[Parameters, ProjectQuery]:
+    """The caller's question in REST's spelling; raise the 400 once every value is read."""
+    params = parameters(request, accepted)
+    return params, read_query(params, user=request.user)
 
 
-class ProgressReportSerializer(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display")
-    reporting_agency = serializers.CharField(source="reporting_agency.code", default=None)
-    reporting_agency_name = serializers.CharField(
-        source="reporting_agency.display_name", default=None
-    )
+# ---- documentation --------------------------------------------------------------------------
 
-    class Meta:
-        model = ProgressReport
-        fields = [
-            "report_date", "status", "status_label", "progress_pct", "note", "reporting_agency",
-            "reporting_agency_name", "is_illustrative",
-        ]  # fmt: skip
-
-
-class AgencySerializer(serializers.ModelSerializer):
-    display_name = serializers.CharField()
-    kind_label = serializers.CharField(source="get_kind_display")
-    admin_unit = serializers.CharField(source="admin_unit.code", default=None)
-    succeeded_by = serializers.CharField(source="succeeded_by.code", default=None)
-    current = serializers.SerializerMethodField(
-        help_text="The body holding this agency's tasks today (follows mergers)."
-    )
-
-    class Meta:
-        model = Agency
-        fields = [
-            "code", "name", "name_en", "display_name", "short_name", "kind", "kind_label",
-            "admin_unit", "valid_from", "valid_to", "succeeded_by", "current",
-        ]  # fmt: skip
-
-    def get_current(self, agency) -> str:
-        return agency.current().code
-
-
-class AdminUnitSerializer(GeoFeatureModelSerializer):
-    geom = GeometryField(precision=5)
-    display_name = serializers.CharField()
-
-    class Meta:
-        model = AdminUnit
-        geo_field = "geom"
-        id_field = "code"
-        fields = [
-            "code", "name", "name_en", "display_name", "level", "kind", "valid_from",
-            "valid_to", "location_precision",
-        ]  # fmt: skip
-
-
-# ---- parameters -------------------------------------------------------------------------------
-
-
-class PageForm(forms.Form):
-    limit = forms.IntegerField(min_value=1, max_value=MAX_LIMIT, required=False)
-    offset = forms.IntegerField(min_value=0, required=False)
-    simplify = forms.FloatField(min_value=0, max_value=0.1, required=False)
-    properties = forms.CharField(required=False)
-
-    def clean_properties(self):
-        names = [n.strip() for n in self.cleaned_data["properties"].split(",") if n.strip()]
-        unknown = sorted(set(names) - set(PROPERTIES) - {"is_published"})
-        if unknown:
-            raise forms.ValidationError(
-                _("Unknown properties: %(names)s. Known: %(known)s.")
-                % {"names": ", ".join(unknown), "known": ", ".join(PROPERTIES)}
-            )
-        return names or None
-
-
-class ExportForm(forms.Form):
-    crs = forms.CharField(required=False)
-
-    def clean_crs(self):
-        value = (self.cleaned_data["crs"] or "").strip().upper()
-        if not value:
-            return STORAGE_SRID
-        code = value.removeprefix("EPSG:")
-        if code.isdigit() and int(code) in exports.EXPORT_SRIDS:
-            return int(code)
-        allowed = ", ".join(f"EPSG:{srid}" for srid in exports.EXPORT_SRIDS)
-        raise forms.ValidationError(
-            _("Unsupported coordinate system “%(value)s”: use one of %(allowed)s.")
-            % {"value": value, "allowed": allowed}
-        )
-
-
-def _valid(form: forms.Form) -> dict:
-    if not form.is_valid():
-        raise ValidationError(form.errors)
-    return form.cleaned_data
-
-
-PAGE_PARAMETERS = [
-    OpenApiParameter("limit", int, description=f"Features per page (1–{MAX_LIMIT}, default "
-                     f"{DEFAULT_LIMIT}).", examples=[OpenApiExample("page", value=100)]),
-    OpenApiParameter("offset", int, description="Features to skip (see the `next` link)."),
-    OpenApiParameter("simplify", float, description="Generalise geometries by this tolerance in "
-                     "degrees, for small-scale maps (0–0.1).",
-                     examples=[OpenApiExample("province view", value=0.0005)]),
-    OpenApiParameter("properties", str, description="Only these properties, comma-separated "
-                     "(a lighter payload).",
-                     examples=[OpenApiExample("for a map", value="code,name,status")]),
-]  # fmt: skip
 _EXAMPLES = {
     "bbox": ("Quy Nhơn", "109.15,13.70,109.30,13.85"),
     "status": ("two statuses", "under_construction,site_clearance"),
@@ -220,151 +63,203 @@ _EXAMPLES = {
     "agency": ("a department", "SGTVT"),
     "admin_unit": ("An Nhơn", "549"),
 }
-FILTER_EXAMPLES = [
-    OpenApiParameter(
+_DOCUMENTED = {
+    **FILTERS,
+    **REST_PERIOD,
+    "limit": f"Features per page (1–{queries.MAX_LIMIT}, default {queries.DEFAULT_LIMIT}).",
+    "offset": "Features to skip (see the `next` link).",
+}
+
+
+def _parameter(name: str, description: str, schema: dict | None = None) -> OpenApiParameter:
+    schema = schema or queries.PARAMETER_SCHEMAS[name]
+    example = _EXAMPLES.get(name)
+    return OpenApiParameter(
         name,
-        str,
-        description=str(ProjectFilter.base_filters[name].label),
-        examples=[OpenApiExample(summary, value=value)],
+        schema,
+        description=description,
+        explode=False if schema.get("type") == "array" else None,
+        style="form" if schema.get("type") == "array" else None,
+        examples=[OpenApiExample(example[0], value=example[1])] if example else None,
     )
-    for name, (summary, value) in _EXAMPLES.items()
-]
+
+
+FILTER_PARAMETERS = [_parameter(name, text) for name, text in {**FILTERS, **REST_PERIOD}.items()]
+PAGE_PARAMETERS = [_parameter(name, _DOCUMENTED[name]) for name in ("limit", "offset")]
+LIST_ONLY = [
+    _parameter("simplify", "Generalise geometries by this tolerance in degrees, for "
+               "small-scale maps (0–0.1).", {"type": "number", "minimum": 0, "maximum": 0.1}),
+    _parameter("properties", "Only these properties, comma-separated (a lighter payload).",
+               {"type": "array", "items": {"type": "string",
+                                           "enum": [*PROPERTIES, "is_published"]}}),
+]  # fmt: skip
+ERRORS = {
+    400: OpenApiResponse(ref("Error"), description="A parameter is wrong: `parameter` names it"),
+    404: OpenApiResponse(ref("Error"), description="No such object (or not visible to you)"),
+    503: OpenApiResponse(ref("Error"), description="The database is not answering"),
+}
+NOT_FOUND = {404: ERRORS[404], 503: ERRORS[503]}
 
 
 class GeoJSONRenderer(JSONRenderer):
-    media_type = "application/geo+json"
+    media_type = GEOJSON
     format = "geojson"
 
 
-def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-# ---- views ------------------------------------------------------------------------------------
+# ---- projects -------------------------------------------------------------------------------
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Projects as a GeoJSON FeatureCollection",
-        description="Published projects for the public, every project for planners; "
-        "ordered by code, paginated with `limit`/`offset` and `next`/`prev` links.",
-        parameters=PAGE_PARAMETERS + FILTER_EXAMPLES,
+        description="Published projects of public layers for the public, every project for "
+        "planners; ordered by code, paginated with `limit`/`offset` and `next`/`prev` links. "
+        "Unknown parameters are refused (400), except the cache-buster `_` and link-tracking "
+        "tags (`utm_*`, `fbclid`, `gclid`, `zarsrc`).",
+        parameters=FILTER_PARAMETERS + PAGE_PARAMETERS + LIST_ONLY,
+        responses={(200, GEOJSON): ref("ProjectFeatureCollection"), **ERRORS},
+        filters=False,
     ),
-    retrieve=extend_schema(summary="One project as a GeoJSON Feature"),
+    retrieve=extend_schema(
+        summary="One project as a GeoJSON Feature",
+        responses={(200, GEOJSON): ref("ProjectFeature"), **NOT_FOUND},
+    ),
 )
 @method_decorator(gzip_page, name="dispatch")  # JSON holds no secrets, so no BREACH concern
-class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
-    """Projects as GeoJSON features. Anonymous users see published projects only."""
+class ProjectViewSet(viewsets.ViewSet):
+    """Projects as GeoJSON features."""
 
-    serializer_class = ProjectSerializer
     renderer_classes = [JSONRenderer, GeoJSONRenderer, BrowsableAPIRenderer]
     lookup_field = "code"
-    filter_backends = [DjangoFilterBackend]
-    filterset_class = ProjectFilter
+    lookup_value_regex = "[^/]+"
 
-    def get_queryset(self):
-        return visible_projects(self.request.user).order_by("code")
+    def list(self, request):
+        params, query = read_projects(request, LIST_PARAMETERS)
+        limit, offset = queries.paging(params)
+        simplify = params.number("simplify", 0, 0.1)
+        properties = params.choices("properties", [*PROPERTIES, "is_published"], _("property"))
+        params.check()
+        projects = select(request.user, query)
 
-    def list(self, request, *args, **kwargs):
-        page = _valid(PageForm(request.query_params))
-        projects = self.filter_queryset(self.get_queryset())
-        return conditional(request, lambda: self._page(request, projects, page))
+        def build():
+            found = queries.page(
+                projects, limit=limit, offset=offset, internal=can_see_unpublished(request.user),
+                simplify=simplify, properties=list(properties) or None,
+                stamp=getattr(request, "data_stamp", None),
+            )  # fmt: skip
+            links = [_link(request, rel, at, limit) for rel, at in found.neighbours().items()]
+            body = collection(found.features, numberMatched=found.matched,
+                              numberReturned=found.returned, links=links)  # fmt: skip
+            return HttpResponse(body, content_type=GEOJSON)
 
-    def _page(self, request, projects, page):
-        limit = page["limit"] or DEFAULT_LIMIT
-        offset = page["offset"] or 0
-        internal = can_see_unpublished(request.user)
-        counted = []
-        rows = features(
-            projects[offset : offset + limit], internal=internal, simplify=page["simplify"],
-            properties=page["properties"], stamp=getattr(request, "data_stamp", None),
-            counted=counted,
-        )  # fmt: skip
-        # The window count comes with the rows; past the end there are none to carry it.
-        matched = counted[0] if rows else projects.count()
-        links = []
-        if offset + limit < matched:
-            links.append(self._link(request, "next", offset + limit, limit))
-        if offset > 0:
-            links.append(self._link(request, "prev", max(0, offset - limit), limit))
-        body = {
-            "type": "FeatureCollection",
-            "numberMatched": matched,
-            "numberReturned": len(rows),
-            "links": links,
-            "features": rows,
-        }
-        return HttpResponse(orjson.dumps(body), content_type="application/geo+json")
+        return conditional(request, build)
 
-    def get_object(self):
-        # One project by code: the list's filters do not apply (and cost a filter form).
-        project = get_object_or_404(self.get_queryset(), code=self.kwargs["code"])
-        self.check_object_permissions(self.request, project)
-        return project
+    def retrieve(self, request, code=None):
+        parameters(request, PLAIN).check()
+        projects = _one(request, code)
 
-    def retrieve(self, request, *args, **kwargs):
-        project = self.get_object()
-        return conditional(
-            request,
-            lambda: Response(self.get_serializer(project).data),
-            extra=str(project.version),
-        )
+        def build():
+            found = queries.page(
+                projects, limit=1, offset=0, internal=can_see_unpublished(request.user),
+                stamp=getattr(request, "data_stamp", None),
+            )  # fmt: skip
+            if not found.features:
+                raise _no_project(code)
+            return HttpResponse(orjson.dumps(found.features[0]), content_type=GEOJSON)
 
-    @staticmethod
-    def _link(request, rel, offset, limit):
-        query = request.GET.copy()
-        query["offset"], query["limit"] = offset, limit
-        url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-        return {"rel": rel, "href": url, "type": "application/geo+json"}
+        return conditional(request, build)
 
     @extend_schema(
         summary="A project's progress reports, oldest first",
-        responses=ProgressReportSerializer(many=True),
+        responses={200: ProgressReportSerializer(many=True), **NOT_FOUND},
+        filters=False,
     )
     @action(detail=True, url_path="progress")
     def progress(self, request, code=None):
-        project = self.get_object()
+        parameters(request, PLAIN).check()
+        project = _one(request, code).first()
+        if project is None:
+            raise _no_project(code)
         reports = project.progress_reports.select_related("reporting_agency").order_by(
             "report_date"
         )
         return Response(ProgressReportSerializer(reports, many=True).data)
 
 
+def _no_project(code: str) -> NotFound:
+    return NotFound(_("No project has the code “%(code)s” (or it is not published).") % {
+        "code": code[:40]})  # fmt: skip
+
+
+def _one(request, code: str):
+    if not queries.PROJECT_CODE.fullmatch(code):
+        raise _no_project(code)
+    return select(request.user, ProjectQuery(codes=(code,)))
+
+
+def _link(request, rel: str, offset: int, limit: int) -> dict:
+    query = request.GET.copy()
+    query["offset"], query["limit"] = offset, limit
+    url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    return {"rel": rel, "href": url, "type": GEOJSON}
+
+
+# ---- agencies, administrative units ---------------------------------------------------------
+
+
 @extend_schema_view(
-    list=extend_schema(summary="Agencies, with validity dates and successors"),
-    retrieve=extend_schema(summary="One agency"),
-)
+    list=extend_schema(summary="Agencies, with validity dates and successors",
+                       responses={200: AgencySerializer(many=True), **ERRORS}),
+    retrieve=extend_schema(summary="One agency",
+                           responses={200: AgencySerializer, **NOT_FOUND}),
+)  # fmt: skip
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AgencySerializer
     lookup_field = "code"
+    lookup_value_regex = "[^/]+"
     pagination_class = None
     queryset = Agency.objects.select_related("admin_unit", "succeeded_by").order_by("code")
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        parameters(request, PLAIN).check()
+
 
 @extend_schema_view(
-    list=extend_schema(summary="Administrative units in force when the plan was issued"),
-    retrieve=extend_schema(summary="One administrative unit"),
-)
+    list=extend_schema(
+        summary="Administrative units in force when the plan was issued (GeoJSON)",
+        responses={(200, GEOJSON): ref("AdminUnitFeatureCollection"), **ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One administrative unit", responses={(200, GEOJSON): ref("AdminUnitFeature"),
+                                                      **NOT_FOUND}),
+)  # fmt: skip
 @method_decorator(gzip_page, name="dispatch")
-class AdminUnitViewSet(viewsets.ReadOnlyModelViewSet):
+class AdminUnitViewSet(viewsets.ViewSet):
     """The province and its former districts (valid until 30 June 2025), as GeoJSON."""
 
-    serializer_class = AdminUnitSerializer
     lookup_field = "code"
-    pagination_class = None
+    lookup_value_regex = "[^/]+"
+    renderer_classes = [JSONRenderer, GeoJSONRenderer]
 
-    def get_queryset(self):
+    def _units(self):
         return AdminUnit.objects.valid_on(PLAN_DATE).order_by("level", "code")
 
+    def list(self, request):
+        parameters(request, PLAIN).check()
+        rows = unit_features(self._units())
+        return conditional(request, lambda: HttpResponse(collection(rows), content_type=GEOJSON))
 
-def _selection(request):
-    """The caller's visible projects, filtered by the query string (400 on a bad value)."""
-    selection = filter_projects(request.user, request.query_params)
-    if not selection.is_valid():
-        raise ValidationError(selection.errors)
-    return selection.qs
+    def retrieve(self, request, code=None):
+        parameters(request, PLAIN).check()
+        rows = unit_features(self._units().filter(code=code[:16]))
+        if not rows:
+            raise NotFound(_("No administrative unit has the code “%(code)s”.") % {
+                "code": code[:16]})  # fmt: skip
+        return HttpResponse(orjson.dumps(rows[0]), content_type=GEOJSON)
+
+
+# ---- exports and OC4IDS ---------------------------------------------------------------------
 
 
 class ProjectExportView(APIView):
@@ -372,64 +267,79 @@ class ProjectExportView(APIView):
 
     @extend_schema(
         summary="Export the filtered selection",
-        description="Formats: geojson, gpkg (GeoPackage), shp (zipped shapefiles, one per "
-        "geometry kind, with .prj and UTF-8 .cpg), csv (UTF-8 with BOM, WKT and lon/lat), kml. "
-        "`crs` (GeoPackage and shapefile only): "
-        f"{', '.join(f'EPSG:{s}' for s in exports.EXPORT_SRIDS)}. "
-        f"At most {MAX_LIMIT} projects; the same filters as the project list.",
+        description="Formats: "
+        + "; ".join(f"`{f.name}`: {f.label}" for f in exports.FORMATS.values())
+        + f". `crs` (GeoPackage, shapefile and CSV): {supported_codes()}; GeoJSON and KML are "
+        f"WGS 84 only. At most {queries.MAX_LIMIT} projects; the same filters as the project "
+        "list.",
         parameters=[
-            OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=[*exports.FORMATS]),
+            OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=list(exports.FORMATS)),
             OpenApiParameter(
                 "crs", str, examples=[OpenApiExample("VN-2000 Bình Định", value="EPSG:9217")]
             ),
-            *FILTER_EXAMPLES,
-        ],  # fmt: skip
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
-    )
+            *FILTER_PARAMETERS,
+        ],
+        responses={
+            (200, f.media_type.split(";")[0]): OpenApiResponse(
+                {"type": "string", "format": "binary"}, description=f.label)
+            for f in exports.FORMATS.values()
+        } | ERRORS,
+    )  # fmt: skip
     def get(self, request, fmt):
-        options = _valid(ExportForm(request.query_params))
-        projects = _selection(request)
+        params, query = read_projects(request, EXPORT_PARAMETERS)
+        srid, _swap = params.srid("crs")
+        export = exports.FORMATS[fmt]
+        if srid != STORAGE_SRID and not export.any_crs:
+            params.fail(
+                "crs",
+                _(
+                    "%(format)s is always in WGS 84 (EPSG:4326); leave out crs, or "
+                    "choose GeoPackage, shapefile or CSV."
+                )
+                % {"format": export.name},
+            )
+        params.check()
+        projects = select(request.user, query)
         count = projects.count()
-        if count > MAX_LIMIT:
-            raise ValidationError(
-                {"detail": _("The selection holds %(count)s projects; an export holds at most "
-                             "%(max)s. Narrow it with filters such as bbox or layer.")
-                 % {"count": count, "max": MAX_LIMIT}}
+        if count > queries.MAX_LIMIT:
+            raise BadRequest(
+                _("The selection holds %(count)s projects; an export holds at most %(max)s. "
+                  "Narrow it with filters such as bbox or layer.")
+                % {"count": count, "max": queries.MAX_LIMIT}
             )  # fmt: skip
         internal = can_see_unpublished(request.user)
-        content_type, extension = exports.FORMATS[fmt]
-        if fmt == "geojson":
-            body = feature_collection(projects, internal=internal)
+        if export.stream:
+            response = StreamingHttpResponse(
+                export.stream(projects, internal=internal, srid=srid),
+                content_type=export.media_type,
+            )
         else:
-            srid = options["crs"] if fmt in ("gpkg", "shp") else STORAGE_SRID
-            body = exports.write(exports.frame(projects, internal=internal, srid=srid), fmt)
-        suffix = f"-epsg{options['crs']}" if fmt in ("gpkg", "shp") else ""
-        filename = f"du-an-{datetime.date.today():%Y%m%d}{suffix}.{extension}"
-        return _attachment(body, content_type, filename)
+            body = exports.build(export, projects, internal=internal, srid=srid)
+            response = HttpResponse(body, content_type=export.media_type)
+        response["Content-Disposition"] = f'attachment; filename="{exports.filename(export, srid)}"'
+        return response
 
 
 class OC4IDSView(APIView):
     """The filtered selection as an OC4IDS 0.9 project package."""
 
-    filter_backends = [DjangoFilterBackend]
-
     @extend_schema(
         summary="Projects as an OC4IDS project package",
-        parameters=[*PAGE_PARAMETERS[:2], *FILTER_EXAMPLES],
-        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+        parameters=[*PAGE_PARAMETERS, *FILTER_PARAMETERS],
+        responses={(200, "application/json"): {"type": "object"}, **ERRORS},
     )
     def get(self, request):
-        page = _valid(PageForm(request.query_params))
-        selection = _selection(request)
+        params, query = read_projects(request, OC4IDS_PARAMETERS)
+        limit, offset = queries.paging(params)
+        params.check()
+        projects = select(request.user, query)
 
         def build():
-            limit = page["limit"] or DEFAULT_LIMIT
-            offset = page["offset"] or 0
-            chosen = oc4ids.prefetched(selection[offset : offset + limit])
-            projects = [
+            chosen = oc4ids.prefetched(projects[offset : offset + limit])
+            releases = [
                 oc4ids.project_release(p, geometry=orjson.loads(p.geom.geojson)) for p in chosen
             ]
-            body = oc4ids.package(projects, uri=request.build_absolute_uri())
+            body = oc4ids.package(releases, uri=request.build_absolute_uri())
             return HttpResponse(orjson.dumps(body), content_type="application/json")
 
         return conditional(request, build)

@@ -1,40 +1,43 @@
-"""Exports of a project selection in the formats GIS staff use, written with geopandas/GDAL.
+"""Exports of a project selection in the formats GIS staff use: a small registry of formats,
+from which the URL pattern and the API documents are built.
 
-Every format carries the same properties as the API's features. Geometries are reprojected by
-PostGIS (ST_Transform, EPSG:6960 for VN-2000), the same transformation as everywhere else.
+Every format carries the same properties as the API's features, with real types: dates are
+date columns (or ISO dates in text formats) and missing values are nulls (empty cells in CSV),
+never the text "NaT". Geometries are reprojected by PostGIS (ST_Transform, EPSG:6960 for
+VN-2000), the same transformation as everywhere else.
 
-- GeoJSON: RFC 7946, WGS 84.
+- GeoJSON: RFC 7946, WGS 84 only; streamed.
 - GeoPackage: one layer per geometry kind (projects_points, projects_lines, projects_polygons).
 - Shapefile (zip): the same three layers, each with .prj and a UTF-8 .cpg; field names are cut
   to the 10-character limit by FIELD_NAMES (listed in the zip's README.txt); text over 254
-  bytes would be cut by the format (no demo value comes close).
+  bytes is cut by the format.
 - CSV: UTF-8 with a byte-order mark (spreadsheets then show Vietnamese correctly); the geometry
-  as WKT, and lon/lat of a point on the feature.
+  as WKT in the chosen system, and lon/lat (WGS 84) of a point on the feature; streamed.
 - KML: WGS 84 (KML knows no other CRS); the project name is the placemark name.
+
+File formats are written with pyogrio (GDAL) from numpy columns: a `datetime64[D]` column is a
+GDAL Date field, which geopandas cannot express.
 """
 
+import csv
+import datetime
 import io
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-import geopandas as gpd
-import pandas as pd
-import shapely
-from django.contrib.gis.db.models.functions import AsWKB, PointOnSurface, Transform
+import numpy as np
+import orjson
+from django.contrib.gis.db.models.functions import AsWKB, AsWKT, PointOnSurface, Transform
+from pyogrio.raw import write as ogr_write
 
-from geo.crs import STORAGE_SRID, SUPPORTED_SRIDS, VN2000_GEOGRAPHIC
+from geo.crs import STORAGE_SRID, decimals
+from geo.db import GeometryType
 from projects.geojson import PROPERTIES, features
 
-FORMATS = {
-    "geojson": ("application/geo+json", "geojson"),
-    "gpkg": ("application/geopackage+sqlite3", "gpkg"),
-    "shp": ("application/zip", "zip"),
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "kml": ("application/vnd.google-earth.kml+xml", "kml"),
-}
-# Output systems offered for GeoPackage and Shapefile (not the geographic VN-2000).
-EXPORT_SRIDS = [srid for srid in SUPPORTED_SRIDS if srid != VN2000_GEOGRAPHIC]
+BATCH = 1000  # rows per query when streaming
 
 # Shapefile field names (10 characters at most).
 FIELD_NAMES = {
@@ -58,89 +61,222 @@ FIELD_NAMES = {
     "url": "url",
     "is_published": "published",
 }
-KINDS = {"MultiPoint": "points", "MultiLineString": "lines", "MultiPolygon": "polygons"}
+DATES = {"planned_start", "planned_end"}
+NUMBERS = {"progress_pct"}
+BOOLEANS = {"is_illustrative", "is_published"}
+# PostGIS GeometryType() → (GDAL geometry type, layer suffix)
+KINDS = {
+    "MULTIPOINT": ("MultiPoint", "points"),
+    "MULTILINESTRING": ("MultiLineString", "lines"),
+    "MULTIPOLYGON": ("MultiPolygon", "polygons"),
+}
 
 
-def frame(queryset, *, internal: bool, srid: int = STORAGE_SRID) -> gpd.GeoDataFrame:
-    """The selection as a GeoDataFrame in `srid`, with the API's properties as columns and,
-    in attrs["anchors"], a WGS 84 point on each feature (for CSV's lon/lat)."""
-    columns = PROPERTIES + (["is_published"] if internal else [])
-    table = pd.DataFrame(
-        [f["properties"] for f in features(queryset, internal=internal)], columns=columns
-    )
+def columns(internal: bool) -> list[str]:
+    return PROPERTIES + (["is_published"] if internal else [])
+
+
+def _batches(projects, **options) -> Iterator[list[dict]]:
+    """The selection's features, a batch at a time, paged by code (stable, index-friendly)."""
+    last = None
+    while True:
+        chunk = projects.filter(code__gt=last) if last else projects
+        rows = features(chunk.order_by("code")[:BATCH], **options)
+        if not rows:
+            return
+        yield rows
+        last = rows[-1]["id"]
+        if len(rows) < BATCH:
+            return
+
+
+# ---- streamed text formats ------------------------------------------------------------------
+
+
+def stream_geojson(projects, *, internal: bool, srid: int = STORAGE_SRID) -> Iterator[bytes]:
+    yield b'{"type":"FeatureCollection","features":['
+    first = True
+    for rows in _batches(projects, internal=internal):
+        for feature in rows:
+            yield (b"" if first else b",") + orjson.dumps(feature)
+            first = False
+    yield b"]}\n"
+
+
+def _csv_value(name: str, value):
+    if value is None:
+        return ""
+    if name in BOOLEANS:
+        return "true" if value else "false"
+    return value
+
+
+def stream_csv(projects, *, internal: bool, srid: int = STORAGE_SRID) -> Iterator[bytes]:
+    names = columns(internal)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([*names, "lon", "lat", "wkt"])
+    yield "\ufeff".encode() + buffer.getvalue().encode()
     geometry = Transform("geom", srid) if srid != STORAGE_SRID else "geom"
-    extra = {
-        code: (bytes(wkb), anchor)
-        for code, wkb, anchor in queryset.values_list(
-            "code", AsWKB(geometry), PointOnSurface("geom")
+    for rows in _batches(projects, internal=internal, properties=names):
+        codes = [feature["id"] for feature in rows]
+        extra = {
+            code: (anchor, wkt)
+            for code, anchor, wkt in projects.model.objects.filter(code__in=codes).values_list(
+                "code", PointOnSurface("geom"), AsWKT(geometry, precision=decimals(srid))
+            )
+        }
+        buffer.seek(0)
+        buffer.truncate()
+        for feature in rows:
+            anchor, wkt = extra[feature["id"]]
+            values = [_csv_value(name, feature["properties"].get(name)) for name in names]
+            writer.writerow([*values, round(anchor.x, 7), round(anchor.y, 7), wkt])
+        yield buffer.getvalue().encode()
+
+
+# ---- file formats ---------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """The selection as numpy columns and WKB geometries, ready for GDAL."""
+
+    names: list[str]
+    columns: dict[str, np.ndarray]
+    geometries: np.ndarray  # WKB bytes, in `srid`
+    kinds: np.ndarray  # MultiPoint / MultiLineString / MultiPolygon
+    srid: int
+
+    def part(self, mask) -> "Table":
+        return Table(self.names, {k: v[mask] for k, v in self.columns.items()},
+                     self.geometries[mask], self.kinds[mask], self.srid)  # fmt: skip
+
+
+def _column(name: str, values: list) -> np.ndarray:
+    if name in DATES:
+        return np.array([v or "NaT" for v in values], dtype="datetime64[D]")
+    if name in NUMBERS:
+        return np.array([np.nan if v is None else v for v in values], dtype="float64")
+    if name in BOOLEANS:
+        return np.array(values, dtype=bool)
+    return np.array(["" if v is None else v for v in values], dtype=object)
+
+
+def table(projects, *, internal: bool, srid: int = STORAGE_SRID) -> Table:
+    names = columns(internal)
+    rows = features(projects, internal=internal, properties=names)
+    geometry = Transform("geom", srid) if srid != STORAGE_SRID else "geom"
+    shapes = {
+        code: (bytes(wkb), KINDS[kind][0])
+        for code, wkb, kind in projects.order_by().values_list(
+            "code", AsWKB(geometry), GeometryType("geom")
         )
     }
-    codes = list(table["code"])
-    for column in ("planned_start", "planned_end"):
-        if column in table:
-            table[column] = pd.to_datetime(table[column]).dt.date
-    result = gpd.GeoDataFrame(
-        table,
-        geometry=[shapely.from_wkb(extra[code][0]) for code in codes],
-        crs=f"EPSG:{srid}",
+    codes = [feature["id"] for feature in rows]
+    return Table(
+        names=names,
+        columns={n: _column(n, [f["properties"].get(n) for f in rows]) for n in names},
+        geometries=np.array([shapes[code][0] for code in codes], dtype=object),
+        kinds=np.array([shapes[code][1] for code in codes], dtype=object),
+        srid=srid,
     )
-    result.attrs["anchors"] = {code: extra[code][1] for code in codes}
-    return result
 
 
-def _split(data: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
-    kinds = data.geometry.geom_type.map(KINDS)
-    return {kind: data[kinds == kind] for kind in KINDS.values() if (kinds == kind).any()}
+def _write_layer(path: Path, data: Table, *, layer: str, driver: str, field_names=None, **opts):
+    kinds = set(data.kinds)
+    geometry_type = kinds.pop() if len(kinds) == 1 else "Unknown"
+    ogr_write(
+        str(path), data.geometries, [data.columns[n] for n in data.names],
+        fields=[(field_names or {}).get(n, n) for n in data.names], layer=layer, driver=driver,
+        geometry_type=geometry_type, crs=f"EPSG:{data.srid}", encoding="UTF-8", **opts,
+    )  # fmt: skip
 
 
-def write(data: gpd.GeoDataFrame, fmt: str) -> bytes:
-    with tempfile.TemporaryDirectory() as directory:
-        folder = Path(directory)
-        if fmt == "gpkg":
-            path = folder / "projects.gpkg"
-            for kind, part in _split(data).items():
-                part.to_file(path, layer=f"projects_{kind}", driver="GPKG", engine="pyogrio")
-            if data.empty:  # still a valid file, with an empty layer
-                data.to_file(path, layer="projects", driver="GPKG", engine="pyogrio",
-                             geometry_type="Unknown")  # fmt: skip
-            return path.read_bytes()
-        if fmt == "shp":
-            return _shapefile_zip(data, folder)
-        if fmt == "csv":
-            return _csv(data)
-        if fmt == "kml":
-            path = folder / "projects.kml"
-            data.to_crs(STORAGE_SRID).to_file(path, driver="KML", engine="pyogrio")
-            return path.read_bytes()
-        raise ValueError(f"unknown format {fmt}")
+def _by_kind(data: Table) -> dict[str, Table]:
+    return {
+        name: data.part(data.kinds == kind)
+        for kind, name in KINDS.values()
+        if (data.kinds == kind).any()
+    }
 
 
-def _shapefile_zip(data: gpd.GeoDataFrame, folder: Path) -> bytes:
-    renamed = data.rename(columns=FIELD_NAMES)
+def write_gpkg(data: Table, folder: Path) -> bytes:
+    path = folder / "projects.gpkg"
+    parts = _by_kind(data)
+    for kind, part in parts.items():
+        _write_layer(path, part, layer=f"projects_{kind}", driver="GPKG", append=path.exists())
+    if not parts:  # still a valid file, with an empty layer
+        _write_layer(path, data, layer="projects", driver="GPKG")
+    return path.read_bytes()
+
+
+def write_shp(data: Table, folder: Path) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for kind, part in _split(renamed).items():
+        for kind, part in _by_kind(data).items():
             path = folder / f"projects_{kind}.shp"
-            part.to_file(path, driver="ESRI Shapefile", encoding="UTF-8", engine="pyogrio")
+            _write_layer(path, part, layer=f"projects_{kind}", driver="ESRI Shapefile",
+                         field_names=FIELD_NAMES)  # fmt: skip
             for member in sorted(folder.glob(f"projects_{kind}.*")):
                 archive.write(member, member.name)
-        fields = "\n".join(
-            f"{short:<10}  {long}" for long, short in FIELD_NAMES.items() if short in renamed
-        )
+        fields = "\n".join(f"{FIELD_NAMES[name]:<10}  {name}" for name in data.names)
         archive.writestr(
             "README.txt",
             "Bình Định infrastructure projects: one shapefile per geometry kind.\n"
-            "Encoding UTF-8 (.cpg). Coordinate system in each .prj.\n\n"
+            "Encoding UTF-8 (.cpg). Coordinate system in each .prj. Dates are Date fields; an\n"
+            "empty date or number is a null.\n\n"
             "Shapefile field names are limited to 10 characters:\n\n"
             f"{'field':<10}  meaning (API property)\n{fields}\n",
         )
     return buffer.getvalue()
 
 
-def _csv(data: gpd.GeoDataFrame) -> bytes:
-    anchors = data.attrs.get("anchors", {})
-    table = pd.DataFrame(data.drop(columns="geometry"))
-    table["lon"] = [round(anchors[code].x, 6) for code in table["code"]]
-    table["lat"] = [round(anchors[code].y, 6) for code in table["code"]]
-    table["wkt"] = shapely.to_wkt(data.geometry.values, rounding_precision=6)
-    return table.to_csv(index=False).encode("utf-8-sig")
+def write_kml(data: Table, folder: Path) -> bytes:
+    path = folder / "projects.kml"
+    _write_layer(path, data, layer="projects", driver="KML", dataset_options={"NameField": "name"})
+    return path.read_bytes()
+
+
+# ---- the registry ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str  # the URL's suffix: /api/v1/projects/export.<name>
+    extension: str  # of the downloaded file
+    media_type: str
+    label: str
+    any_crs: bool  # whether `crs` may choose another system than WGS 84
+    stream: Callable | None = None  # (projects, internal, srid) → iterator of bytes
+    build: Callable | None = None  # (Table, folder) → bytes
+
+
+FORMATS = {
+    f.name: f
+    for f in (
+        ExportFormat("geojson", "geojson", "application/geo+json", "GeoJSON (RFC 7946, WGS 84)",
+                     any_crs=False, stream=stream_geojson),
+        ExportFormat("gpkg", "gpkg", "application/geopackage+sqlite3",
+                     "GeoPackage, one layer per geometry kind", any_crs=True, build=write_gpkg),
+        ExportFormat("shp", "zip", "application/zip",
+                     "Zipped shapefiles, one per geometry kind, with .prj and UTF-8 .cpg",
+                     any_crs=True, build=write_shp),
+        ExportFormat("csv", "csv", "text/csv; charset=utf-8",
+                     "CSV (UTF-8 with BOM): properties, lon/lat and WKT in the chosen system",
+                     any_crs=True, stream=stream_csv),
+        ExportFormat("kml", "kml", "application/vnd.google-earth.kml+xml", "KML (WGS 84)",
+                     any_crs=False, build=write_kml),
+    )
+}  # fmt: skip
+URL_PATTERN = "|".join(FORMATS)
+
+
+def build(fmt: ExportFormat, projects, *, internal: bool, srid: int) -> bytes:
+    with tempfile.TemporaryDirectory() as directory:
+        return fmt.build(table(projects, internal=internal, srid=srid), Path(directory))
+
+
+def filename(fmt: ExportFormat, srid: int, today: datetime.date | None = None) -> str:
+    suffix = f"-epsg{srid}" if srid != STORAGE_SRID else ""
+    return f"du-an-{today or datetime.date.today():%Y%m%d}{suffix}.{fmt.extension}"

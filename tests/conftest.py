@@ -1,5 +1,11 @@
-"""Shared world for the tests: the demo data loaded once into a real PostGIS test database,
-and three personas (the public, a planner, GIS staff)."""
+"""Shared fixtures: a real PostGIS test database (migrations only), a small world built per test
+(tests/world.py), and the personas (the public, a planner, GIS staff).
+
+Tests that need the app served over HTTP (`live_url`: the browser, GDAL, the OGC test suite)
+see committed data instead: the demo data plus a project with a hostile name, loaded once when
+the first of them starts. They run after every other test (see pytest_collection_modifyitems),
+so the per-test worlds never meet committed rows.
+"""
 
 import os
 import socket
@@ -21,19 +27,21 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests on the live server (committed data) run last, in their collected order."""
+    items.sort(key=lambda item: "live_url" in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_test_environment, django_db_blocker):
     """The test database, always (pytest-django would skip it for a session of browser tests
-    alone, which use a live server of their own), with the demo data committed in it."""
+    alone, which use a live server of their own): migrations only, no data."""
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
-
-    from projects.demo import load_demo_data
 
     with django_db_blocker.unblock():
         config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         assert connection.settings_dict["NAME"].startswith("test_")
-        load_demo_data()
     yield
     with django_db_blocker.unblock():
         # Sessions left by the live server or by Playwright's greenlets (Django keeps one
@@ -53,8 +61,19 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_url(django_db_setup, django_db_blocker):
-    """The app under gunicorn, on the test database that holds the demo data."""
+def live_data(django_db_setup, django_db_blocker):
+    """Committed data for the live server: the demo data and a project with a hostile name."""
+    from projects.demo import load_demo_data
+    from tests.world import add_hostile_project
+
+    with django_db_blocker.unblock():
+        load_demo_data()
+        add_hostile_project()
+
+
+@pytest.fixture(scope="session")
+def live_url(live_data, django_db_blocker):
+    """The app under gunicorn, on the test database holding the committed live data."""
     with django_db_blocker.unblock():
         settings_dict = connection.settings_dict
     port = _free_port()
@@ -93,6 +112,14 @@ def live_url(django_db_setup, django_db_blocker):
     server.terminate()
     server.wait(timeout=10)
     log.close()
+
+
+@pytest.fixture
+def world(db):
+    """The small world of tests/world.py, rolled back after the test."""
+    from tests.world import build_world
+
+    return build_world()
 
 
 @pytest.fixture

@@ -179,7 +179,8 @@
         target.bindPopup(() => popupContent(props), {maxWidth: 320, minWidth: 240});
         target.on('popupopen', (event) => { openPopup = {code: props.code, latlng: event.popup.getLatLng()}; });
         target.on('popupclose', () => { if (!redrawing) { openPopup = null; } });
-        target.bindTooltip(title, {sticky: true, direction: 'top'});
+        // As text: a name is data (soon from agencies' files), never markup.
+        target.bindTooltip(() => el('span', {text: title}), {sticky: true, direction: 'top'});
       };
       let layer;
       if (points) {
@@ -239,9 +240,7 @@
   }
 
   function drawTiles(collection) {
-    const query = filterParams();
-    if (config.publicOnly) { query.set('published', 'true'); }
-    const key = query.toString();
+    const key = apiParams(false).toString();
     if (!tileMode || key !== tileKey) {
       redrawing = true;
       Object.values(groups).forEach((group) => group.clearLayers());
@@ -321,20 +320,27 @@
     }
   }
 
-  // ---- state in the URL -----------------------------------------------------------------
+  // ---- one query string for everything: list, tiles, exports and the permalink ----------
+  // Lists are comma-separated (status=a,b), as every surface of the server reads them.
   function filterParams() {
     const params = new URLSearchParams();
     const data = new FormData(form);
+    const lists = {};
     for (const [key, value] of data.entries()) {
       if (key === 'layer' || value === '') { continue; }
-      params.append(key, value);
+      if (key === 'status') { (lists[key] = lists[key] || []).push(value); } else { params.set(key, value); }
     }
+    Object.entries(lists).forEach(([key, values]) => params.set(key, values.join(',')));
     return params;
+  }
+  function activeLayers() {
+    const layers = config.layers.map((l) => l.slug).filter(isActive);
+    return layers.length === config.layers.length ? null : layers.join(',');
   }
   function permalink() {
     const params = filterParams();
-    const layers = config.layers.map((l) => l.slug).filter(isActive);
-    if (layers.length !== config.layers.length) { layers.forEach((slug) => params.append('layer', slug)); }
+    const layers = activeLayers();
+    if (layers) { params.set('layer', layers); }
     const centre = map.getCenter();
     params.set('lat', centre.lat.toFixed(5));
     params.set('lon', centre.lng.toFixed(5));
@@ -350,23 +356,21 @@
     const exportHtml = document.getElementById('export-html');
     if (exportHtml) {
       const exportParams = apiParams(false);
-      permalink().forEach((value, key) => { if (['lat', 'lon', 'z'].includes(key)) { exportParams.set(key, value); } });
+      permalink().forEach((value, key) => { if (['lat', 'lon', 'z', 'layer'].includes(key)) { exportParams.set(key, value); } });
       exportHtml.href = `${config.exportUrl}?${exportParams}`;
     }
     const exportGeojson = document.getElementById('export-geojson');
-    if (exportGeojson) { exportGeojson.href = `${config.apiUrl}?${apiParams(false)}`; }
+    if (exportGeojson) {
+      const exportParams = apiParams(false);
+      const layers = activeLayers();
+      if (layers) { exportParams.set('layer', layers); }
+      exportGeojson.href = `${config.exportGeojsonUrl}?${exportParams}`;
+    }
   }
 
   // ---- loading --------------------------------------------------------------------------
   function apiParams(withView) {
-    const params = new URLSearchParams();
-    const data = new FormData(form);
-    const multi = {};
-    for (const [key, value] of data.entries()) {
-      if (value === '' || key === 'layer') { continue; }
-      if (key === 'status') { (multi[key] = multi[key] || []).push(value); } else { params.set(key, value); }
-    }
-    Object.entries(multi).forEach(([key, values]) => params.set(key, values.join(',')));
+    const params = filterParams();
     if (config.publicOnly) { params.set('published', 'true'); }
     if (withView) {
       const b = map.getBounds().pad(0.25);

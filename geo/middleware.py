@@ -1,0 +1,57 @@
+"""Requests that cannot be answered become errors of the family, rendered per surface.
+
+- A NUL byte anywhere in the path or query string is refused before routing (PostgreSQL cannot
+  store it, and no identifier or filter holds one).
+- An error of the family raised by a view is rendered (views raise, they do not build errors).
+- A lost database connection is a 503 that says so; Django's connection health checks
+  reconnect on the next request, so the service recovers by itself.
+"""
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from geo.errors import BadRequest, NotFound, ServiceError, Unavailable
+from geo.http import render_error
+
+
+def database_unavailable() -> Unavailable:
+    return Unavailable(
+        _(
+            "The database is not answering at the moment, so the map and its data cannot be "
+            "shown. Please try again in a minute."
+        )
+    )
+
+
+def translate_exception(exc: BaseException) -> ServiceError | None:
+    """The family member for an exception a view let through, or None (a real bug: 500)."""
+    if isinstance(exc, ServiceError):
+        return exc
+    if isinstance(exc, Http404):
+        return NotFound(str(exc) if exc.args else _("Nothing exists at this address."))
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return database_unavailable()
+    if isinstance(exc, DatabaseError) and "connection" in str(exc).lower():
+        return database_unavailable()
+    return None
+
+
+class ErrorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            return render_error(
+                request,
+                BadRequest(
+                    _("The address contains a NUL character (%00), which nothing here accepts.")
+                ),
+            )
+        return self.get_response(request)
+
+    def process_exception(self, request, exc):
+        error = translate_exception(exc)
+        return render_error(request, error) if error is not None else None

@@ -1,0 +1,158 @@
+"""JSON schemas of what the read side answers, written once for both API documents.
+
+The REST API's OpenAPI document (drf-spectacular) gets them as components through
+`add_components` (a post-processing hook); the OGC API's document embeds the same dicts. They
+describe the real responses: Multi* geometries, nullable values, the error shape.
+"""
+
+from projects.models import OC4IDS_STATUS, LocationPrecision, Priority, ProjectType, Status
+
+
+def _nullable(schema: dict) -> dict:
+    return {**schema, "nullable": True}
+
+
+STRING = {"type": "string"}
+DATE = {"type": "string", "format": "date"}
+
+PROJECT_PROPERTIES = {
+    "code": {**STRING, "description": "Stable project code, e.g. GT-01."},
+    "name": {**STRING, "description": "Name in Vietnamese."},
+    "name_en": {**STRING, "description": "Name in English (may be empty)."},
+    "sector": {**STRING, "description": "Sector code."},
+    "sector_name": {**STRING, "description": "Sector name in the response's language."},
+    "project_type": {"type": "string", "enum": list(ProjectType.values)},
+    "status": {"type": "string", "enum": list(Status.values)},
+    "status_label": {**STRING, "description": "Status in the response's language."},
+    "oc4ids_status": {"type": "string", "enum": sorted(set(OC4IDS_STATUS.values()))},
+    "progress_pct": _nullable({"type": "number", "minimum": 0, "maximum": 100}),
+    "lead_agency": {**STRING, "description": "Lead agency code."},
+    "lead_agency_name": STRING,
+    "priority": {"type": "string", "enum": list(Priority.values)},
+    "planned_start": _nullable(DATE),
+    "planned_end": _nullable(DATE),
+    "location_precision": {"type": "string", "enum": list(LocationPrecision.values)},
+    "is_illustrative": {
+        "type": "boolean",
+        "description": "Status, progress and dates are illustrative demo values.",
+    },
+    "url": {**STRING, "description": "The project's page on this site (a path)."},
+    "is_published": {"type": "boolean", "description": "Planners only."},
+}
+
+UNIT_PROPERTIES = {
+    "code": STRING,
+    "name": STRING,
+    "name_en": STRING,
+    "level": STRING,
+    "kind": STRING,
+    "valid_from": _nullable(DATE),
+    "valid_to": _nullable(DATE),
+    "location_precision": STRING,
+}
+
+POSITION = {"type": "array", "minItems": 2, "maxItems": 3, "items": {"type": "number"}}
+LINE = {"type": "array", "minItems": 2, "items": POSITION}
+RING = {"type": "array", "minItems": 4, "items": POSITION}
+
+
+def _geometry(kind: str, coordinates: dict) -> dict:
+    return {
+        "type": "object",
+        "required": ["type", "coordinates"],
+        "properties": {"type": {"type": "string", "enum": [kind]}, "coordinates": coordinates},
+    }
+
+
+MULTI_GEOMETRY = {
+    "oneOf": [
+        _geometry("MultiPoint", {"type": "array", "items": POSITION}),
+        _geometry("MultiLineString", {"type": "array", "items": LINE}),
+        _geometry("MultiPolygon", {"type": "array", "items": {"type": "array", "items": RING}}),
+    ]
+}
+
+LINK = {
+    "type": "object",
+    "required": ["href", "rel"],
+    "properties": {"href": STRING, "rel": STRING, "type": STRING, "title": STRING},
+}
+
+
+def feature(properties: dict) -> dict:
+    return {
+        "type": "object",
+        "required": ["type", "geometry", "properties"],
+        "properties": {
+            "type": {"type": "string", "enum": ["Feature"]},
+            "id": STRING,
+            "geometry": MULTI_GEOMETRY,
+            "properties": {"type": "object", "properties": properties},
+            "links": {"type": "array", "items": LINK},
+        },
+    }
+
+
+def feature_collection(item: dict) -> dict:
+    return {
+        "type": "object",
+        "required": ["type", "features"],
+        "properties": {
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            "features": {"type": "array", "items": item},
+            "links": {"type": "array", "items": LINK},
+            "timeStamp": {"type": "string", "format": "date-time"},
+            "numberMatched": {"type": "integer", "minimum": 0},
+            "numberReturned": {"type": "integer", "minimum": 0},
+        },
+    }
+
+
+REST_ERROR = {
+    "type": "object",
+    "required": ["detail", "code"],
+    "properties": {
+        "detail": {**STRING, "description": "What was wrong and how to fix it."},
+        "code": STRING,
+        "parameter": {**STRING, "description": "The query parameter at fault."},
+        "errors": {
+            "type": "object",
+            "additionalProperties": STRING,
+            "description": "Every parameter at fault, with its message.",
+        },
+    },
+}
+OGC_EXCEPTION = {
+    "type": "object",
+    "required": ["code"],
+    "properties": {
+        "code": STRING,
+        "description": STRING,
+        "status": {"type": "integer"},
+        "parameter": STRING,
+        "errors": {"type": "object", "additionalProperties": STRING},
+    },
+}
+
+PROJECT_FEATURE = feature(PROJECT_PROPERTIES)
+UNIT_FEATURE = feature(UNIT_PROPERTIES)
+
+COMPONENTS = {
+    "ProjectFeature": PROJECT_FEATURE,
+    "ProjectFeatureCollection": feature_collection({"$ref": "#/components/schemas/ProjectFeature"}),
+    "AdminUnitFeature": UNIT_FEATURE,
+    "AdminUnitFeatureCollection": feature_collection(
+        {"$ref": "#/components/schemas/AdminUnitFeature"}
+    ),
+    "Error": REST_ERROR,
+}
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def add_components(result, generator, request, public):
+    """drf-spectacular post-processing hook: our hand-written components."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(COMPONENTS)
+    return result
