@@ -188,7 +188,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "pyogrio": {"level": "WARNING"},  # "Created N records" on every export
+    },
 }
 
 DEMO_DATA_DIR = BASE_DIR / "data" / "shapefiles"

@@ -74,6 +74,9 @@ _DOCUMENTED = {
 def _parameter(name: str, description: str, schema: dict | None = None) -> OpenApiParameter:
     schema = schema or queries.PARAMETER_SCHEMAS[name]
     example = _EXAMPLES.get(name)
+    if example and schema.get("type") == "array":  # an example has the schema's type
+        number = schema["items"].get("type") == "number"
+        example = (example[0], [float(v) if number else v for v in example[1].split(",")])
     return OpenApiParameter(
         name,
         schema,
