@@ -125,6 +125,20 @@ def test_tilejson_follows_tilejson_3(client):
     fail_if(problems, "TileJSON 3.0.0 violations")
 
 
+def test_the_tilejson_checks_catch_a_broken_document():
+    """The checks above are not vacuous: a document breaking the specification fails them."""
+    from pydantic import ValidationError
+    from tipg.model import TileJSON
+
+    broken = {"tilejson": "3", "tiles": ["/relative/{z}/{x}/{y}.pbf"], "minzoom": 40,
+              "bounds": [109, 14, 108, 13], "center": [0, 0, 1.5]}  # fmt: skip
+    found = " | ".join(spec_problems(broken))
+    for expected in ("semver", "absolute", "minzoom", "bounds", "center", "vector_layers"):
+        assert expected in found, (expected, found)
+    with pytest.raises(ValidationError):
+        TileJSON.model_validate({"tilejson": "3.0.0"})  # no tiles
+
+
 def test_tilejson_bounds_contain_every_project(client, planner):
     """Bounds MUST cover the tile set: the Quy Nhơn–Pleiku expressway (GT-01) runs west into
     Gia Lai, beyond the province."""
