@@ -29,12 +29,13 @@ deps:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-nodeps.txt constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
 	@echo "Installing Python packages into $(VENV) ..."
 	@$(PY) -m pip install -q -r requirements-dev.txt -c constraints.txt 2>&1 | grep -v "is ignored" || true
-	@$(PY) -c "import django, geopandas, rest_framework_gis, folium"
+	@$(PY) -m pip install -q --no-deps -r requirements-nodeps.txt -c constraints.txt 2>&1 | grep -v "is ignored" || true
+	@$(PY) -c "import django, geopandas, rest_framework_gis, folium, ogctests, schemathesis, tipg.model"
 	@touch $@
 
 assets:

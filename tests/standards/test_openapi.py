@@ -1,0 +1,111 @@
+"""Both OpenAPI documents are valid OpenAPI 3.0 (openapi-spec-validator), and the servers keep
+what they promise in them (schemathesis, run against the live server: no server error, and
+every status code, content type and body as documented, including for invalid input)."""
+
+import json
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from tests.standards.support import fail_if, junit_cases, offline_env, save
+
+pytestmark = pytest.mark.django_db
+
+DOCUMENTS = {
+    "rest": "/api/schema/?format=json",  # drf-spectacular (YAML by default; JSON when asked)
+    "ogc": "/ogc/api",
+}
+CHECKS = [
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+    "negative_data_rejection",  # invalid input (schemathesis' negative mode) must be a 4xx
+]
+# Bounded and repeatable: deterministic generation (no random seed, no example database), a
+# fixed number of cases per operation, two workers against the two-worker live server.
+MAX_EXAMPLES = 20
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_the_openapi_document_is_valid(client, name):
+    from openapi_spec_validator import OpenAPIV30SpecValidator
+
+    response = client.get(DOCUMENTS[name], HTTP_ACCEPT="application/json")
+    assert response.status_code == 200, response.content[:300]
+    document = json.loads(response.content)
+    assert str(document.get("openapi", "")).startswith("3.0"), document.get("openapi")
+    errors = []
+    for error in OpenAPIV30SpecValidator(document).iter_errors():
+        where = "/".join(str(part) for part in error.path)
+        errors.append(f"{where}: {error.message.splitlines()[0][:400]}")
+    fail_if(errors, f"OpenAPI errors in {DOCUMENTS[name]}")
+
+
+FAILURE_LINE = re.compile(r"^- (ST\d+) (.*)$", re.M)
+STATUS = re.compile(r"^\[(\d{3})\] ", re.M)
+CURL = re.compile(r"curl -X (\w+) '?([^'\n]+)'?")
+
+
+def schemathesis_failures(report_dir) -> list[dict]:
+    """Every failure of the run, from its JUnit report: operation, code, title, the details
+    schemathesis prints under it, and the request that reproduces it."""
+    found = []
+    for path in report_dir.glob("junit*.xml"):
+        for case in junit_cases(path):
+            if case["outcome"] == "passed":
+                continue
+            for block in re.split(r"\n(?=\d+\. Test Case ID)", case["text"]):
+                curls = CURL.findall(block)
+                for code, title in FAILURE_LINE.findall(block):
+                    after = block.split(f"- {code} {title}", 1)[1]
+                    detail = after.split("\n- ST", 1)[0].split("\n[", 1)[0]
+                    status = STATUS.search(after)
+                    detail = " ".join(detail.split())[:240]
+                    if status:
+                        detail = f"[{status.group(1)}] {detail}".strip()
+                    found.append({
+                        "operation": case["name"], "code": code, "title": title.strip(),
+                        "detail": detail, "request": curls[-1][1][:300] if curls else "",
+                    })  # fmt: skip
+    return found
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(live_url, tmp_path, name):
+    report_dir = tmp_path / "report"
+    command = [
+        str(Path(sys.executable).with_name("schemathesis")), "run",
+        f"{live_url}{DOCUMENTS[name]}", "--url", live_url if name == "rest" else f"{live_url}/ogc",
+        "--checks", ",".join(CHECKS), "--max-examples", str(MAX_EXAMPLES),
+        "--generation-deterministic", "--workers", "2", "--request-timeout", "30",
+        "--report", "junit,json", "--report-dir", str(report_dir), "--no-color",
+    ]  # fmt: skip
+    run = subprocess.run(
+        command, cwd=tmp_path, env=offline_env(),
+        capture_output=True, text=True, timeout=240,
+    )  # fmt: skip
+    summaries = list(report_dir.glob("json*.json"))
+    assert summaries, f"schemathesis did not finish:\n{run.stdout[-4000:]}\n{run.stderr[-2000:]}"
+    summary = json.loads(summaries[0].read_text())
+    failures = schemathesis_failures(report_dir)
+    by_code = defaultdict(list)
+    for failure in failures:
+        by_code[f"{failure['code']} {failure['title']}"].append(failure)
+    save(f"schemathesis-{name}.json", {
+        "test_cases": summary.get("test_cases"), "operations": summary.get("operations"),
+        "failures": summary.get("failures"), "errors": summary.get("errors"),
+        "details": failures, "running_time": summary.get("running_time"),
+    })  # fmt: skip
+    lines = []
+    for kind, items in sorted(by_code.items()):
+        lines.append(f"{kind}: {len(items)}")
+        lines += [f"    {f['operation']}: {f['detail']} ← GET {f['request']}" for f in items]
+        lines[-len(items) :] = [line.replace(live_url, "") for line in lines[-len(items) :]]
+    lines += [f"engine error: {error}" for error in summary.get("errors") or []]
+    fail_if(lines, f"schemathesis findings for {DOCUMENTS[name]} "
+                   f"({summary.get('test_cases', {}).get('generated')} cases)")  # fmt: skip
