@@ -1,0 +1,123 @@
+"""A small world of our own for the write-path tests: three agencies, a district, two projects,
+created through the actions like any other data. Codes start with a prefix of the test's
+choosing so that a world committed for a concurrency test never meets another."""
+
+import datetime
+import threading
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import connection
+
+from projects import actions
+from projects.models import AdminUnit, Agency, AgencyRole, Door, Project, Sector
+
+
+@dataclass
+class World:
+    lead: Agency
+    partner: Agency
+    other: Agency
+    district: AdminUnit
+    road: Project  # published, a line
+    market: Project  # unpublished, a point
+
+
+# Inside Bình Định (Tuy Phước / Quy Nhơn), where the geometry gate accepts them.
+ROAD = "MULTILINESTRING((109.15 13.83, 109.18 13.85))"
+MARKET = "MULTIPOINT((109.16 13.84))"
+DISTRICT = "MULTIPOLYGON(((109.14 13.82, 109.19 13.82, 109.19 13.86, 109.14 13.86, 109.14 13.82)))"
+
+
+def build_world(prefix: str = "TW") -> World:
+    district = AdminUnit.objects.create(
+        code=f"{prefix}-999",
+        name="Huyện Thử",
+        level=AdminUnit.Level.DISTRICT,
+        kind=AdminUnit.Kind.DISTRICT,
+        valid_from=datetime.date(2020, 1, 1),
+        geom=GEOSGeometry(DISTRICT, srid=4326),
+    )
+    agencies = [
+        actions.create_agency(
+            Agency(code=f"{prefix}-{role}", name=f"Sở {role}", kind=Agency.Kind.DEPARTMENT),
+            door=Door.SHELL,
+        )
+        for role in ("LEAD", "PARTNER", "OTHER")
+    ]
+    lead, partner, other = agencies
+    transport = Sector.objects.get(code="GT")
+    road = actions.create_project(
+        Project(
+            code=f"{prefix}-01",
+            name="Đường thử",
+            sector=transport,
+            lead_agency=lead,
+            geom=GEOSGeometry(ROAD, srid=4326),
+            is_published=True,
+        ),
+        participations=[(partner, AgencyRole.COORDINATOR)],
+        door=Door.SHELL,
+    )
+    market = actions.create_project(
+        Project(
+            code=f"{prefix}-02",
+            name="Chợ thử",
+            sector=transport,
+            lead_agency=lead,
+            geom=GEOSGeometry(MARKET, srid=4326),
+        ),
+        door=Door.SHELL,
+    )
+    return World(lead, partner, other, district, road, market)
+
+
+def remove_world(prefix: str) -> None:
+    """Undo a committed world (its history events stay, as history does)."""
+    Project.objects.filter(code__startswith=f"{prefix}-").delete()
+    Agency.objects.filter(code__startswith=f"{prefix}-").delete()
+    AdminUnit.objects.filter(code__startswith=f"{prefix}-").delete()
+    User.objects.filter(username__startswith=f"{prefix.lower()}-").delete()
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def committed_world(django_db_setup, django_db_blocker):
+    """A world committed to the database (no test transaction around it), for tests in which
+    several connections must see it; removed afterwards."""
+    with django_db_blocker.unblock():
+        remove_world("TC")
+        try:
+            yield build_world("TC")
+        finally:
+            remove_world("TC")
+
+
+def run_together(*calls, timeout: float = 30) -> list:
+    """Run each call in a thread of its own (so on a database connection of its own), all
+    released at once; return what each returned or raised."""
+    start = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            start.wait(timeout)
+            results[index] = call()
+        except BaseException as exc:  # noqa: BLE001 (handed back to the test)
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    assert not any(thread.is_alive() for thread in threads), "a writer is still waiting"
+    return results
