@@ -69,10 +69,6 @@ MIDDLEWARE = [
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 PGHISTORY_ADMIN_MODEL = "projects.ChangeEvents"
 PGHISTORY_ADMIN_CLASS = "projects.admin.ChangeEventsAdmin"
-PGHISTORY_ADMIN_LIST_DISPLAY = [
-    "pgh_created_at", "pgh_obj_model", "pgh_obj_id", "pgh_label", "user", "door", "comment",
-    "pgh_diff",
-]  # fmt: skip
 
 ROOT_URLCONF = "geo.urls"
 WSGI_APPLICATION = "geo.wsgi.application"

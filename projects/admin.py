@@ -390,6 +390,25 @@ class ChangeEventsAdmin(EventsAdmin):
     """The history pages (registered by pghistory.admin, see PGHISTORY_ADMIN_CLASS): readable
     by whoever may view projects."""
 
+    def get_list_display(self, request):
+        return ["when", "record", "what", "user", "door", "comment", "changes"]
+
+    @admin.display(description=_("when"), ordering="pgh_created_at")
+    def when(self, event):
+        return event.pgh_created_at
+
+    @admin.display(description=_("record"))
+    def record(self, event):
+        return f"{event.pgh_obj_model.removeprefix('projects.')} {event.pgh_obj_id}"
+
+    @admin.display(description=_("what"))
+    def what(self, event):
+        return event.pgh_label
+
+    @admin.display(description=_("changes (before, after)"))
+    def changes(self, event):
+        return event.pgh_diff or "—"
+
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("projects.view_project")
 
