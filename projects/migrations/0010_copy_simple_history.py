@@ -5,7 +5,8 @@ change reason as context. Then each current row whose state is not the latest ev
 and participations had no history at all; raw SQL may have bypassed simple-history) gets a
 "snapshot" event, so the next change to any row shows its before and after values.
 
-Going back recreates simple-history's tables empty: the events stay where they are.
+Going back recreates simple-history's tables empty, and going back past 0009 drops the event
+tables: back the database up before unapplying these.
 """
 
 from django.conf import settings

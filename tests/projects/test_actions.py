@@ -82,7 +82,7 @@ def test_a_new_geometry_recomputes_the_units_it_touches(world):
     assert market.admin_units.exists()
 
 
-def test_participations_are_replaced_with_one_version_bump(world):
+def test_participations_are_replaced_with_one_version_bump(world, english):
     road = world.road
     actions.set_participations(
         road,

@@ -247,3 +247,16 @@ def test_staff_read_a_projects_history(gis_client, world):
 def test_the_public_cannot_reach_the_admin(client):
     response = client.get("/admin/projects/project/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_deleting_in_the_admin_goes_through_the_action(admin_client, world):
+    road = world.road
+    response = admin_client.post(f"/admin/projects/project/{road.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Project.objects.filter(pk=road.pk).exists()
+    deleted = ProjectEvent.objects.filter(pgh_obj_id=road.pk).latest("pgh_id")
+    assert (deleted.pgh_label, deleted.pgh_context["door"]) == ("delete", "admin")
+
+
+def test_reports_are_filed_on_their_projects_page_only(gis_client, world):
+    assert gis_client.get("/admin/projects/progressreport/add/").status_code == 403
