@@ -3,13 +3,11 @@ created through the actions like any other data. Codes start with a prefix of th
 choosing so that a world committed for a concurrency test never meets another."""
 
 import datetime
-import threading
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.gis.geos import GEOSGeometry
-from django.db import connection
 
 from projects import actions
 from projects.models import AdminUnit, Agency, AgencyRole, Door, Project, Sector
@@ -97,27 +95,3 @@ def committed_world(django_db_setup, django_db_blocker):
             yield build_world("TC")
         finally:
             remove_world("TC")
-
-
-def run_together(*calls, timeout: float = 30) -> list:
-    """Run each call in a thread of its own (so on a database connection of its own), all
-    released at once; return what each returned or raised."""
-    start = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            start.wait(timeout)
-            results[index] = call()
-        except BaseException as exc:  # noqa: BLE001 (handed back to the test)
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout)
-    assert not any(thread.is_alive() for thread in threads), "a writer is still waiting"
-    return results

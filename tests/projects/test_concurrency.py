@@ -14,7 +14,7 @@ from django.utils import translation
 from projects import actions
 from projects.models import Door, Project, ProjectEvent
 from tests.forms import form_values
-from tests.projects.conftest import run_together
+from tests.projects.threads import run_together
 
 CONFLICT = "Someone else saved TC-01 while you were editing it (now version 2, yours 1)."
 
