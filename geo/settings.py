@@ -28,6 +28,7 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    "pghistory.admin",  # before django.contrib.admin: its templates add history links
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -42,7 +43,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "simple_history",
+    "pgtrigger",
+    "pghistory",
     "geo",
     "projects",
     "layers",
@@ -59,8 +61,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
+    # Records the user and URL of every writing request with the history events (the
+    # actions add the door and comment); reads skip it.
+    "pghistory.middleware.HistoryMiddleware",
 ]
+
+# History (django-pghistory): see projects/models.py and docs/decisions.md.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+PGHISTORY_ADMIN_MODEL = "projects.ChangeEvents"
+PGHISTORY_ADMIN_CLASS = "projects.admin.ChangeEventsAdmin"
 
 ROOT_URLCONF = "geo.urls"
 WSGI_APPLICATION = "geo.wsgi.application"

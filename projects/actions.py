@@ -1,10 +1,164 @@
-"""Changes that touch several models, each as one named function (always atomic)."""
+"""The write path: every change to projects, their coordinating agencies and progress reports,
+and to agencies, is one of these functions. The admin, the demo loader and later the editor,
+the API and the importers call them; nothing else writes these tables.
+
+Each function
+- is atomic and validates before it writes (`full_clean`, which runs the geometry gate), so an
+  error leaves nothing half-written;
+- locks optimistically with one compare-and-set statement,
+  ``UPDATE … SET …, version = version + 1 WHERE id = %s AND version = %s``: the caller names the
+  version it read, and when someone else saved in between nothing is written and `StaleVersion`
+  (HTTP 409) says so. A project's participations and progress reports belong to the project,
+  so changing them bumps the project's version too;
+- records who, through which door and why: the history itself is written by database
+  triggers (django-pghistory, projects/models.py), which also catch bulk and raw SQL writes;
+  these functions attach the context (`pghistory.context(user=…, door=…, comment=…)`).
+"""
 
 import datetime
+from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 
+import pghistory
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from projects.models import AdminUnit, Agency, ProgressReport, Project, ProjectAgency
+from geo.errors import Conflict, ServiceError
+from projects.models import (
+    AdminUnit,
+    Agency,
+    AgencyRole,
+    Door,
+    ProgressReport,
+    Project,
+    ProjectAgency,
+)
+
+__all__ = [
+    "Door",
+    "StaleVersion",
+    "VersionRequired",
+    "create_agency",
+    "create_project",
+    "delete_agency",
+    "delete_progress_report",
+    "delete_project",
+    "publish",
+    "record_progress",
+    "refresh_admin_units",
+    "set_participations",
+    "unpublish",
+    "update_agency",
+    "update_project",
+]
+
+
+class StaleVersion(Conflict):
+    """Someone else saved the record after the caller read it; nothing was written."""
+
+    code = "StaleVersion"
+
+    def __init__(self, obj, *, current: int | None, expected: int):
+        label = getattr(obj, "code", None) or str(obj)
+        if current is None:
+            message = _(
+                "%(label)s was deleted while you were editing it, so your changes were not saved."
+            ) % {"label": label}
+        else:
+            message = _(
+                "Someone else saved %(label)s while you were editing it (now version "
+                "%(current)s, yours %(expected)s). Reload it to see their changes, then redo "
+                "yours."
+            ) % {"label": label, "current": current, "expected": expected}
+        super().__init__(message)
+        self.current, self.expected = current, expected
+
+
+class VersionRequired(ServiceError):
+    """A change did not say which version it was based on, so it could overwrite unseen work."""
+
+    status = 428
+    code = "PreconditionRequired"
+
+
+# ---- the shared steps ---------------------------------------------------------------------------
+
+
+@contextmanager
+def _recorded(user, door: Door | str, comment: str):
+    """Attach who, through which door and why to the history events the triggers write."""
+    door = Door(door)
+    with pghistory.context(
+        user=user.pk if user is not None else None,
+        username=user.get_username() if user is not None else None,
+        door=door.value,
+        comment=comment,
+    ):
+        yield
+
+
+def _require_version(obj, expected_version) -> int:
+    if expected_version is None:
+        raise VersionRequired(
+            _(
+                "Say which version of %(label)s you are changing (the one you read): without it "
+                "your change could overwrite someone else's."
+            )
+            % {"label": getattr(obj, "code", obj)}
+        )
+    return int(expected_version)
+
+
+def _compare_and_set(obj, expected_version, values: Mapping | None = None) -> int:
+    """The one optimistic lock: write `values` and bump the version in one UPDATE that only
+    matches while the version is still the expected one. Returns the new version."""
+    expected = _require_version(obj, expected_version)
+    model = type(obj)
+    updated = model.objects.filter(pk=obj.pk, version=expected).update(
+        **(values or {}), version=F("version") + 1
+    )
+    if updated == 0:
+        current = model.objects.filter(pk=obj.pk).values_list("version", flat=True).first()
+        raise StaleVersion(obj, current=current, expected=expected)
+    obj.version = expected + 1
+    return obj.version
+
+
+def _check_version(obj, expected_version) -> None:
+    """For a call that changes nothing: still refuse a stale version, write nothing."""
+    expected = _require_version(obj, expected_version)
+    current = type(obj).objects.filter(pk=obj.pk).values_list("version", flat=True).first()
+    if current != expected:
+        raise StaleVersion(obj, current=current, expected=expected)
+
+
+def _apply(obj, changes: Mapping, allowed: frozenset[str]) -> dict:
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"{type(obj).__name__} has no editable field(s) {sorted(unknown)}.")
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    # The cleaned values (the geometry gate reprojects and promotes to Multi*).
+    return {name: getattr(obj, name) for name in changes}
+
+
+def _editable(model) -> frozenset[str]:
+    return frozenset(
+        field.name
+        for field in model._meta.concrete_fields
+        if field.editable and not field.primary_key
+    )
+
+
+PROJECT_FIELDS = _editable(Project)
+AGENCY_FIELDS = _editable(Agency)
+
+
+# ---- projects -----------------------------------------------------------------------------------
 
 
 def refresh_admin_units(project: Project) -> None:
@@ -15,28 +169,159 @@ def refresh_admin_units(project: Project) -> None:
     project.admin_units.set(units)
 
 
+def _wanted_participations(pairs: Iterable[tuple[Agency, str]]) -> set[tuple[int, str]]:
+    wanted = set()
+    for agency, role in pairs:
+        if role not in AgencyRole.values:
+            raise ValidationError(
+                _("Unknown role %(role)s for %(agency)s.") % {"role": role, "agency": agency}
+            )
+        wanted.add((agency.pk, role))
+    return wanted
+
+
+def _write_participations(project: Project, wanted: set[tuple[int, str]]) -> bool:
+    current = set(project.participations.values_list("agency_id", "role"))
+    if wanted == current:
+        return False
+    for agency_id, role in current - wanted:
+        project.participations.filter(agency_id=agency_id, role=role).delete()
+    ProjectAgency.objects.bulk_create(
+        ProjectAgency(project=project, agency_id=agency_id, role=role)
+        for agency_id, role in sorted(wanted - current)
+    )
+    return True
+
+
 @transaction.atomic
-def save_project(
+def create_project(
     project: Project,
     *,
-    participations: list[tuple[str, str]] | None = None,
+    participations: Iterable[tuple[Agency, str]] = (),
+    user=None,
+    door: Door | str,
+    comment: str = "",
 ) -> Project:
-    """Validate and save a project, replace its coordinating agencies when given as
-    (agency code, role) pairs, and recompute the administrative units it touches."""
-    project.full_clean()
-    project.save()
-    if participations is not None:
-        wanted = set(participations)
-        current = {
-            (p.agency.code, p.role): p for p in project.participations.select_related("agency")
-        }
-        for key in current.keys() - wanted:
-            current[key].delete()
-        agencies = Agency.objects.in_bulk([code for code, _ in wanted], field_name="code")
-        for code, role in wanted - current.keys():
-            ProjectAgency.objects.create(project=project, agency=agencies[code], role=role)
-    refresh_admin_units(project)
+    """Validate and insert a new project (version 1) with its coordinating agencies, given as
+    (agency, role) pairs, and link the administrative units its geometry touches."""
+    if not project._state.adding:
+        raise ValueError("create_project() takes a new project; use update_project().")
+    with _recorded(user, door, comment):
+        project.version = 1
+        project.full_clean()
+        wanted = _wanted_participations(participations)
+        project.save(force_insert=True)
+        _write_participations(project, wanted)
+        refresh_admin_units(project)
     return project
+
+
+@transaction.atomic
+def update_project(
+    project: Project,
+    changes: Mapping,
+    *,
+    expected_version: int,
+    participations: Iterable[tuple[Agency, str]] | None = None,
+    user=None,
+    door: Door | str,
+    comment: str = "",
+) -> Project:
+    """Change the named fields of a project (and, when given, replace its coordinating
+    agencies), provided it is still at `expected_version`; bumps the version once.
+
+    `changes` maps field names to new values and is applied to `project`; fields not named are
+    left as they are in the database. Nothing to change still checks the version. Raises
+    ValidationError (nothing written) or StaleVersion (nothing written)."""
+    with _recorded(user, door, comment):
+        values = _apply(project, changes, PROJECT_FIELDS)
+        wanted = None if participations is None else _wanted_participations(participations)
+        same_agencies = wanted is None or wanted == set(
+            project.participations.values_list("agency_id", "role")
+        )
+        if not values and same_agencies:
+            _check_version(project, expected_version)
+            return project
+        project.updated_at = values["updated_at"] = timezone.now()
+        _compare_and_set(project, expected_version, values)
+        if wanted is not None:
+            _write_participations(project, wanted)
+        if "geom" in values:
+            refresh_admin_units(project)
+    return project
+
+
+def set_participations(
+    project: Project,
+    participations: Iterable[tuple[Agency, str]],
+    *,
+    expected_version: int,
+    user=None,
+    door: Door | str,
+    comment: str = "",
+) -> Project:
+    """Replace the project's coordinating agencies ((agency, role) pairs)."""
+    return update_project(
+        project,
+        {},
+        participations=participations,
+        expected_version=expected_version,
+        user=user,
+        door=door,
+        comment=comment,
+    )
+
+
+def publish(
+    project: Project, *, expected_version: int, user=None, door: Door | str, comment: str = ""
+) -> Project:
+    """Show the project on the public map and API."""
+    return update_project(
+        project,
+        {"is_published": True},
+        expected_version=expected_version,
+        user=user,
+        door=door,
+        comment=comment,
+    )
+
+
+def unpublish(
+    project: Project, *, expected_version: int, user=None, door: Door | str, comment: str = ""
+) -> Project:
+    """Take the project off the public map and API (planners still see it)."""
+    return update_project(
+        project,
+        {"is_published": False},
+        expected_version=expected_version,
+        user=user,
+        door=door,
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def delete_project(
+    project: Project, *, expected_version: int, user=None, door: Door | str, comment: str = ""
+) -> None:
+    """Delete a project with its participations and progress reports (their history stays)."""
+    with _recorded(user, door, comment):
+        _compare_and_set(project, expected_version)  # takes the row: nobody saves it meanwhile
+        project.delete()
+
+
+# ---- progress reports ---------------------------------------------------------------------------
+
+
+def _status_from(project: Project, latest: ProgressReport | None) -> dict:
+    """The project's status and progress as its latest report gives them (a report without a
+    percentage leaves the project's as it is); only the values that differ."""
+    if latest is None:
+        return {}
+    values = {"status": latest.status}
+    if latest.progress_pct is not None:
+        values["progress_pct"] = latest.progress_pct
+    return {name: value for name, value in values.items() if getattr(project, name) != value}
 
 
 @transaction.atomic
@@ -48,18 +333,100 @@ def record_progress(
     progress_pct=None,
     note: str = "",
     reporter=None,
-    reporting_agency=None,
+    reporting_agency: Agency | None = None,
     is_illustrative: bool = False,
+    expected_version: int,
+    user=None,
+    door: Door | str,
+    comment: str = "",
 ) -> ProgressReport:
-    """Add (or replace) the project's report for a date; the latest report sets its status."""
-    report = ProgressReport.objects.filter(project=project, report_date=report_date).first()
-    report = report or ProgressReport(project=project, report_date=report_date)
-    report.status = status
-    report.progress_pct = progress_pct
-    report.note = note
-    report.reporter = reporter
-    report.reporting_agency = reporting_agency
-    report.is_illustrative = is_illustrative
-    report.full_clean()
-    report.save()
+    """Add (or replace) the project's report for a date. When it is the latest report, the
+    project takes its status and progress, written with the project's version bump."""
+    with _recorded(user, door, comment):
+        report = ProgressReport.objects.filter(project=project, report_date=report_date).first()
+        report = report or ProgressReport(project=project, report_date=report_date)
+        report.status = status
+        report.progress_pct = progress_pct
+        report.note = note
+        report.reporter = reporter
+        report.reporting_agency = reporting_agency
+        report.is_illustrative = is_illustrative
+        report.full_clean()
+        later = (
+            project.progress_reports.filter(report_date__gt=report_date)
+            .order_by("-report_date")
+            .first()
+        )
+        derived = _status_from(project, later or report)
+        _compare_and_set(project, expected_version, {**derived, "updated_at": timezone.now()})
+        for name, value in derived.items():
+            setattr(project, name, value)
+        report.save()
     return report
+
+
+@transaction.atomic
+def delete_progress_report(
+    report: ProgressReport,
+    *,
+    expected_version: int,
+    user=None,
+    door: Door | str,
+    comment: str = "",
+) -> None:
+    """Delete a report; the project goes back to the status of the latest one left (or keeps
+    its own when none is left). `expected_version` is the project's."""
+    project = report.project
+    with _recorded(user, door, comment):
+        latest = project.progress_reports.exclude(pk=report.pk).order_by("-report_date").first()
+        derived = _status_from(project, latest)
+        _compare_and_set(project, expected_version, {**derived, "updated_at": timezone.now()})
+        for name, value in derived.items():
+            setattr(project, name, value)
+        report.delete()
+
+
+# ---- agencies -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_agency(agency: Agency, *, user=None, door: Door | str, comment: str = "") -> Agency:
+    """Validate and insert a new agency (version 1)."""
+    if not agency._state.adding:
+        raise ValueError("create_agency() takes a new agency; use update_agency().")
+    with _recorded(user, door, comment):
+        agency.version = 1
+        agency.full_clean()
+        agency.save(force_insert=True)
+    return agency
+
+
+@transaction.atomic
+def update_agency(
+    agency: Agency,
+    changes: Mapping,
+    *,
+    expected_version: int,
+    user=None,
+    door: Door | str,
+    comment: str = "",
+) -> Agency:
+    """Change the named fields of an agency, provided it is still at `expected_version`."""
+    with _recorded(user, door, comment):
+        values = _apply(agency, changes, AGENCY_FIELDS)
+        if not values:
+            _check_version(agency, expected_version)
+            return agency
+        agency.updated_at = values["updated_at"] = timezone.now()
+        _compare_and_set(agency, expected_version, values)
+    return agency
+
+
+@transaction.atomic
+def delete_agency(
+    agency: Agency, *, expected_version: int, user=None, door: Door | str, comment: str = ""
+) -> None:
+    """Delete an agency nothing refers to (a merged body is closed with `valid_to` instead)."""
+    with _recorded(user, door, comment):
+        _compare_and_set(agency, expected_version)
+        agency.delete()

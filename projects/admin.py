@@ -1,16 +1,32 @@
-"""Data management: projects, agencies, administrative units and sectors, with an offline map."""
+"""Data management: projects, agencies, administrative units and sectors, with an offline map.
+
+Projects and agencies are saved through projects.actions, like every other writer: the change
+form carries the version it was opened at, and when someone else saved meanwhile the form comes
+back with the reason and nothing is written (the inlines included: they are saved by the same
+actions, in the same transaction).
+"""
 
 from django import forms
 from django.contrib import admin
 from django.contrib.gis.db import models as gis_models
 from django.core.exceptions import ValidationError
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+from pghistory.admin import EventsAdmin
 
 from geo.widgets import OfflineMapWidget
 from projects import actions
-from projects.models import AdminUnit, Agency, ProgressReport, Project, ProjectAgency, Sector
+from projects.models import (
+    AdminUnit,
+    Agency,
+    Door,
+    ProgressReport,
+    Project,
+    ProjectAgency,
+    Sector,
+)
 
 
 class MapAdminMixin:
@@ -24,14 +40,81 @@ class MapAdminMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class VersionedForm(forms.ModelForm):
+    """Carries the version the form was opened at; a change form without it is refused."""
+
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        error_messages={
+            "required": _("This form does not say which version it edits. Reload the page.")
+        },
+    )
+    write_conflict = None  # set by ActionAdmin when the save lost a race
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].required = True
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.write_conflict is not None:
+            raise ValidationError(self.write_conflict.message, code="stale")
+        return cleaned
+
+
+class ActionAdmin(admin.ModelAdmin):
+    """Writes through projects.actions. A StaleVersion raised while saving rolls the whole save
+    back (the admin runs it in one transaction); the form is then shown again with the reason."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except actions.StaleVersion as conflict:
+            request.write_conflict = conflict
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.write_conflict = getattr(request, "write_conflict", None)
+        return form
+
+    @staticmethod
+    def changes(form) -> dict:
+        """The model fields the user changed, with their cleaned values."""
+        fields = {field.name for field in form.instance._meta.concrete_fields}
+        return {name: getattr(form.instance, name) for name in form.changed_data if name in fields}
+
+
+def _note_saved(formset, saved_forms) -> None:
+    """What the admin's change message reads (formset.save() would set it; the actions save)."""
+    deleted = [form for form in formset.initial_forms if form in formset.deleted_forms]
+    formset.deleted_objects = [form.instance for form in deleted]
+    formset.new_objects = [form.instance for form in saved_forms if form.instance.pk is None]
+    formset.changed_objects = [
+        (form.instance, form.changed_data) for form in saved_forms if form.instance.pk is not None
+    ]
+
+
 class ProjectAgencyInline(admin.TabularInline):
     model = ProjectAgency
     extra = 1
     autocomplete_fields = ["agency"]
 
 
+class ProgressReportForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A report is filed for its date: to move it, delete it and add another.
+            self.fields["report_date"].disabled = True
+
+
 class ProgressReportInline(admin.TabularInline):
     model = ProgressReport
+    form = ProgressReportForm
     extra = 0
     fields = [
         "report_date",
@@ -45,44 +128,14 @@ class ProgressReportInline(admin.TabularInline):
     ordering = ["-report_date"]
 
 
-class ProjectForm(forms.ModelForm):
-    """Refuses to overwrite a project someone else saved after this form was opened."""
-
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class ProjectForm(VersionedForm):
     class Meta:
         model = Project
         exclude = ["admin_units"]  # computed from the geometry
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["expected_version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        expected = cleaned.get("expected_version")
-        if self.instance.pk and expected is not None:
-            current = (
-                Project.objects.filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            if current != expected:
-                raise ValidationError(
-                    _(
-                        "Someone else saved this project while you were editing it (version "
-                        "%(current)s, yours %(expected)s). Open it again to see their changes, "
-                        "then redo yours."
-                    ),
-                    code="stale",
-                    params={"current": current, "expected": expected},
-                )
-        return cleaned
-
 
 @admin.register(Project)
-class ProjectAdmin(MapAdminMixin, SimpleHistoryAdmin):
+class ProjectAdmin(MapAdminMixin, ActionAdmin):
     form = ProjectForm
     list_display = [
         "code",
@@ -104,7 +157,7 @@ class ProjectAdmin(MapAdminMixin, SimpleHistoryAdmin):
     ]
     search_fields = ["code", "name", "name_en"]
     autocomplete_fields = ["lead_agency"]
-    readonly_fields = ["version", "admin_units_list", "created_at", "updated_at"]
+    readonly_fields = ["version", "admin_units_list", "created_at", "updated_at", "history_link"]
     inlines = [ProjectAgencyInline, ProgressReportInline]
     fieldsets = [
         (
@@ -154,24 +207,136 @@ class ProjectAdmin(MapAdminMixin, SimpleHistoryAdmin):
             },
         ),
         (_("Description"), {"fields": ["description", "description_en", "oc4ids_sectors"]}),
-        (_("Record"), {"fields": ["version", "created_at", "updated_at"]}),
+        (_("Record"), {"fields": ["version", "created_at", "updated_at", "history_link"]}),
     ]
 
     @admin.display(description=_("administrative units"))
     def admin_units_list(self, project):
         return ", ".join(unit.display_name for unit in project.admin_units.all()) or "—"
 
+    @admin.display(description=_("history"))
+    def history_link(self, project):
+        if not project.pk:
+            return "—"
+        return format_html('<a href="{}">{}</a>', history_url(project), _("Every change"))
+
+    def save_model(self, request, obj, form, change):
+        """Nothing here: save_related writes the project and its inlines in one go."""
+
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        actions.refresh_admin_units(form.instance)
+        project = form.instance
+        who = {"user": request.user, "door": Door.ADMIN}
+        by_model = {formset.model: formset for formset in formsets}
+        agencies = by_model.get(ProjectAgency)
+        participations = None
+        if agencies is not None:
+            kept = [f for f in agencies.forms if f.cleaned_data and f not in agencies.deleted_forms]
+            participations = [(f.cleaned_data["agency"], f.cleaned_data["role"]) for f in kept]
+            _note_saved(agencies, [f for f in kept if f.has_changed()])
+        if change:
+            actions.update_project(
+                project,
+                self.changes(form),
+                participations=participations,
+                expected_version=form.cleaned_data["expected_version"],
+                **who,
+            )
+        else:
+            actions.create_project(project, participations=participations or (), **who)
+        reports = by_model.get(ProgressReport)
+        if reports is not None:
+            self._save_reports(request, project, reports, who)
+
+    @staticmethod
+    def _save_reports(request, project, formset, who) -> None:
+        for form in formset.deleted_forms:
+            if form.instance.pk:
+                actions.delete_progress_report(
+                    form.instance, expected_version=project.version, **who
+                )
+        saved = [
+            f
+            for f in formset.forms
+            if f.has_changed() and f.cleaned_data and f not in formset.deleted_forms
+        ]
+        _note_saved(formset, saved)
+        for form in saved:
+            data = form.cleaned_data
+            actions.record_progress(
+                project,
+                report_date=data["report_date"],
+                status=data["status"],
+                progress_pct=data["progress_pct"],
+                note=data["note"],
+                reporter=request.user,
+                reporting_agency=data["reporting_agency"],
+                is_illustrative=data["is_illustrative"],
+                expected_version=project.version,
+                **who,
+            )
+
+    def delete_model(self, request, obj):
+        # The delete confirmation page carries no version: it deletes what it showed.
+        actions.delete_project(
+            obj, expected_version=obj.version, user=request.user, door=Door.ADMIN
+        )
+
+    def delete_queryset(self, request, queryset):
+        for project in queryset:
+            self.delete_model(request, project)
+
+
+class AgencyForm(VersionedForm):
+    class Meta:
+        model = Agency
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "short_name",
+            "kind",
+            "admin_unit",
+            "valid_from",
+            "valid_to",
+            "succeeded_by",
+            "note",
+            "expected_version",
+        ]
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(ActionAdmin):
+    form = AgencyForm
     list_display = ["code", "name", "kind", "valid_from", "valid_to", "succeeded_by"]
     list_filter = ["kind"]
     search_fields = ["code", "name", "name_en", "short_name"]
     autocomplete_fields = ["succeeded_by", "admin_unit"]
+    readonly_fields = ["version", "history_link"]
+
+    @admin.display(description=_("history"))
+    def history_link(self, agency):
+        if not agency.pk:
+            return "—"
+        return format_html('<a href="{}">{}</a>', history_url(agency), _("Every change"))
+
+    def save_model(self, request, obj, form, change):
+        who = {"user": request.user, "door": Door.ADMIN}
+        if change:
+            actions.update_agency(
+                obj,
+                self.changes(form),
+                expected_version=form.cleaned_data["expected_version"],
+                **who,
+            )
+        else:
+            actions.create_agency(obj, **who)
+
+    def delete_model(self, request, obj):
+        actions.delete_agency(obj, expected_version=obj.version, user=request.user, door=Door.ADMIN)
+
+    def delete_queryset(self, request, queryset):
+        for agency in queryset:
+            self.delete_model(request, agency)
 
 
 @admin.register(AdminUnit)
@@ -189,7 +354,9 @@ class SectorAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin):
+class ProgressReportAdmin(admin.ModelAdmin):
+    """A list to search reports in; they are filed and corrected on their project's page."""
+
     list_display = [
         "project",
         "report_date",
@@ -200,5 +367,50 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["status", "is_illustrative"]
     search_fields = ["project__code", "project__name"]
-    autocomplete_fields = ["project", "reporting_agency"]
     date_hierarchy = "report_date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def history_url(obj) -> str:
+    """The events of a record and of everything that refers to it (a project's participations
+    and reports, an agency's roles), newest first."""
+    query = urlencode({"method": "references", "obj": f"{obj._meta.label}:{obj.pk}"})
+    return reverse("admin:projects_changeevents_changelist") + "?" + query
+
+
+class ChangeEventsAdmin(EventsAdmin):
+    """The history pages (registered by pghistory.admin, see PGHISTORY_ADMIN_CLASS): readable
+    by whoever may view projects."""
+
+    def get_list_display(self, request):
+        return ["when", "record", "what", "user", "door", "comment", "changes"]
+
+    @admin.display(description=_("when"), ordering="pgh_created_at")
+    def when(self, event):
+        return event.pgh_created_at
+
+    @admin.display(description=_("record"))
+    def record(self, event):
+        return f"{event.pgh_obj_model.removeprefix('projects.')} {event.pgh_obj_id}"
+
+    @admin.display(description=_("what"))
+    def what(self, event):
+        return event.pgh_label
+
+    @admin.display(description=_("changes (before, after)"))
+    def changes(self, event):
+        return event.pgh_diff or "—"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("projects.view_project")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)

@@ -1,13 +1,16 @@
 """Loads the demo data under data/shapefiles/ (see its SOURCE.md) with geopandas.
 
-Idempotent: rows are matched on their stable keys (unit code + start date, agency code, project
-code, project + report date) and only written when something changed, so a second run touches
-nothing and leaves no history entries. Everything happens in one transaction: a bad row
-aborts the whole load with a message naming the file, the row and the problem.
+Into an empty database only: when any administrative unit, agency or project exists, it loads
+nothing and says so, so a restart (`make run` loads it every time) never overwrites, reverts or
+republishes what people edited. Agencies, projects, their coordinating agencies and progress
+reports are written through projects.actions (door "demo"), like every other change.
+Everything happens in one transaction: a bad row aborts the whole load with a message naming
+the file, the row and the problem.
 """
 
 import csv
 import datetime
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -17,13 +20,13 @@ import pandas as pd
 import shapely
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from geo.crs import STORAGE_SRID
 from geo.validation import to_multi
 from projects import actions
-from projects.models import AdminUnit, Agency, ProgressReport, Project, Sector
+from projects.models import PLAN_DATE, AdminUnit, Agency, Door, Project, Sector
 
 ADMIN_UNITS_FILE = "admin_units_vn2000.shp"
 AGENCIES_FILE = "agencies.csv"
@@ -37,20 +40,15 @@ class DemoDataError(Exception):
 @dataclass
 class LoadReport:
     created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-    unchanged: dict[str, int] = field(default_factory=dict)
+    skipped: str = ""  # why nothing was loaded
 
-    def count(self, kind: str, outcome: str) -> None:
-        bucket = getattr(self, outcome)
-        bucket[kind] = bucket.get(kind, 0) + 1
+    def count(self, kind: str, n: int = 1) -> None:
+        self.created[kind] = self.created.get(kind, 0) + n
 
     def lines(self) -> list[str]:
-        kinds = sorted({*self.created, *self.updated, *self.unchanged})
-        return [
-            f"{kind}: {self.created.get(kind, 0)} created, {self.updated.get(kind, 0)} updated, "
-            f"{self.unchanged.get(kind, 0)} unchanged"
-            for kind in kinds
-        ]
+        if self.skipped:
+            return [self.skipped]
+        return [f"{kind}: {n} created" for kind, n in sorted(self.created.items())]
 
 
 def _text(value) -> str:
@@ -77,26 +75,6 @@ def _geos(geom) -> GEOSGeometry:
     return GEOSGeometry(memoryview(shapely.to_wkb(geom)), srid=STORAGE_SRID)
 
 
-def _same(old, new) -> bool:
-    if isinstance(old, GEOSGeometry) or isinstance(new, GEOSGeometry):
-        return old is not None and new is not None and old.equals_exact(new, 1e-9)
-    return old == new
-
-
-def _apply(instance, values: dict) -> bool:
-    """Set values on the instance; True if any differed."""
-    changed = False
-    for name, value in values.items():
-        try:
-            old = getattr(instance, name)
-        except ObjectDoesNotExist:  # a relation not set yet on a new row
-            old = None
-        if not _same(old, value):
-            setattr(instance, name, value)
-            changed = True
-    return changed
-
-
 def _read(path: Path, **kwargs) -> gpd.GeoDataFrame:
     if not path.exists():
         raise DemoDataError(f"{path} is missing.")
@@ -110,7 +88,9 @@ def load_admin_units(path: Path, report: LoadReport) -> None:
     frame = _read(path).to_crs(STORAGE_SRID)
     units = {}
     for row in frame.sort_values("level", key=lambda s: s != "province").itertuples():
-        values = dict(
+        unit = AdminUnit(
+            code=row.code,
+            valid_from=_date(row.valid_from),
             name=row.name,
             name_en=_text(row.name_en),
             level=row.level,
@@ -122,18 +102,10 @@ def load_admin_units(path: Path, report: LoadReport) -> None:
             source=_text(row.source),
             parent=units.get(_text(row.parent)),
         )
-        unit = AdminUnit.objects.filter(code=row.code, valid_from=_date(row.valid_from)).first()
-        if unit is None:
-            unit = AdminUnit(code=row.code, valid_from=_date(row.valid_from))
-            _apply(unit, values)
-            outcome = "created"
-        else:
-            outcome = "updated" if _apply(unit, values) else "unchanged"
-        if outcome != "unchanged":
-            unit.full_clean()
-            unit.save()
+        _clean(unit, path, row.code)
+        unit.save()  # reference data, not a domain record: no action, no history
         units[row.code] = unit
-        report.count("administrative units", outcome)
+        report.count("administrative units")
 
 
 def load_agencies(path: Path, report: LoadReport) -> None:
@@ -141,10 +113,10 @@ def load_agencies(path: Path, report: LoadReport) -> None:
         raise DemoDataError(f"{path} is missing.")
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    units = {u.code: u for u in AdminUnit.objects.valid_on(datetime.date(2024, 6, 1))}
+    units = {u.code: u for u in AdminUnit.objects.valid_on(PLAN_DATE)}
     # Successors first, so that every succeeded_by points at a saved row.
     pending = {row["code"]: row for row in rows}
-    agencies = {a.code: a for a in Agency.objects.all()}
+    agencies: dict[str, Agency] = {}
     while pending:
         ready = [
             r
@@ -157,7 +129,8 @@ def load_agencies(path: Path, report: LoadReport) -> None:
             raise DemoDataError(f"{path.name}: succession cycle among {sorted(pending)}.")
         for row in ready:
             del pending[row["code"]]
-            values = dict(
+            agency = Agency(
+                code=row["code"],
                 name=row["name"],
                 name_en=row["name_en"],
                 short_name=row["short_name"],
@@ -168,23 +141,22 @@ def load_agencies(path: Path, report: LoadReport) -> None:
                 succeeded_by=agencies.get(row["succeeded_by"]),
                 note=row["note"],
             )
-            agency = agencies.get(row["code"])
-            if agency is None:
-                agency = Agency(code=row["code"])
-                _apply(agency, values)
-                outcome = "created"
-            else:
-                outcome = "updated" if _apply(agency, values) else "unchanged"
-            if outcome != "unchanged":
-                _clean(agency, path, row["code"])
-                agency.save()
+            with _reported(path, row["code"]):
+                actions.create_agency(agency, door=Door.DEMO)
             agencies[agency.code] = agency
-            report.count("agencies", outcome)
+            report.count("agencies")
 
 
 def _clean(instance, path: Path, key: str) -> None:
-    try:
+    with _reported(path, key):
         instance.full_clean()
+
+
+@contextmanager
+def _reported(path: Path, key: str):
+    """A validation error becomes a DemoDataError naming the file and the row."""
+    try:
+        yield
     except ValidationError as exc:
         raise DemoDataError(f"{path.name}, {key}: {'; '.join(exc.messages)}") from exc
 
@@ -198,11 +170,12 @@ def load_projects(path: Path, report: LoadReport) -> None:
             raise DemoDataError(f"{path.name}, {row.code}: unknown sector {row.sector!r}.")
         if row.lead_agency not in agencies:
             raise DemoDataError(f"{path.name}, {row.code}: unknown agency {row.lead_agency!r}.")
-        participations = [tuple(item.split(":", 1)) for item in _list(row.agencies)]
-        unknown = [code for code, _ in participations if code not in agencies]
+        pairs = [tuple(item.split(":", 1)) for item in _list(row.agencies)]
+        unknown = [code for code, _ in pairs if code not in agencies]
         if unknown:
             raise DemoDataError(f"{path.name}, {row.code}: unknown agencies {unknown}.")
-        values = dict(
+        project = Project(
+            code=row.code,
             name=row.name,
             name_en=_text(row.name_en),
             description=_text(row.description),
@@ -222,65 +195,62 @@ def load_projects(path: Path, report: LoadReport) -> None:
             plan_reference=_text(row.plan_reference),
             is_published=bool(row.is_published),
             is_illustrative=bool(row.is_illustrative),
+            # The values until the progress reports are loaded (the latest one then sets them).
+            status=row.status,
+            progress_pct=_decimal(row.progress_pct),
         )
-        project = Project.objects.filter(code=row.code).first()
-        if project is None:
-            # Status and progress come from the reports; these are the values until then.
-            project = Project(
-                code=row.code, status=row.status, progress_pct=_decimal(row.progress_pct)
-            )
-            _apply(project, values)
-            outcome = "created"
-        else:
-            outcome = "updated" if _apply(project, values) else "unchanged"
-        current = (
-            set(project.participations.values_list("agency__code", "role")) if project.pk else set()
-        )
-        if outcome == "unchanged" and current == set(participations):
-            report.count("projects", outcome)
-            continue
-        try:
-            actions.save_project(project, participations=participations)
-        except ValidationError as exc:
-            raise DemoDataError(f"{path.name}, {row.code}: {'; '.join(exc.messages)}") from exc
-        report.count("projects", "updated" if outcome == "unchanged" else outcome)
+        participations = [(agencies[code], role) for code, role in pairs]
+        with _reported(path, row.code):
+            actions.create_project(project, participations=participations, door=Door.DEMO)
+        report.count("projects")
+        report.count("coordinating agencies", len(participations))
 
 
 def load_progress_reports(path: Path, report: LoadReport) -> None:
     frame = _read(path, layer="progress_reports")
     projects = Project.objects.in_bulk(field_name="code")
     agencies = Agency.objects.in_bulk(field_name="code")
-    existing = {
-        (r.project.code, r.report_date): r for r in ProgressReport.objects.select_related("project")
-    }
     for row in frame.itertuples():
         if row.project not in projects:
             raise DemoDataError(f"{path.name}: report for unknown project {row.project!r}.")
-        key = (row.project, _date(row.report_date))
-        values = dict(
-            status=row.status,
-            progress_pct=_decimal(row.progress_pct),
-            note=_text(row.note),
-            reporting_agency=agencies.get(_text(row.reporting_agency)),
-            is_illustrative=bool(row.is_illustrative),
-        )
-        current = existing.get(key)
-        if current is not None and not _apply(current, values):
-            report.count("progress reports", "unchanged")
-            continue
-        try:
-            actions.record_progress(projects[row.project], report_date=key[1], **values)
-        except ValidationError as exc:
-            raise DemoDataError(
-                f"{path.name}, {row.project} {key[1]}: {'; '.join(exc.messages)}"
-            ) from exc
-        report.count("progress reports", "updated" if current else "created")
+        project = projects[row.project]
+        with _reported(path, f"{row.project} {_date(row.report_date)}"):
+            actions.record_progress(
+                project,
+                report_date=_date(row.report_date),
+                status=row.status,
+                progress_pct=_decimal(row.progress_pct),
+                note=_text(row.note),
+                reporting_agency=agencies.get(_text(row.reporting_agency)),
+                is_illustrative=bool(row.is_illustrative),
+                expected_version=project.version,
+                door=Door.DEMO,
+            )
+        report.count("progress reports")
+
+
+def existing_data() -> dict[str, int]:
+    """What the database already holds of what the demo would load."""
+    counts = {
+        "administrative units": AdminUnit.objects.count(),
+        "agencies": Agency.objects.count(),
+        "projects": Project.objects.count(),
+    }
+    return {kind: n for kind, n in counts.items() if n}
 
 
 @transaction.atomic
 def load_demo_data(directory: Path | None = None) -> LoadReport:
     directory = Path(directory or settings.DEMO_DATA_DIR)
     report = LoadReport()
+    existing = existing_data()
+    if existing:
+        held = ", ".join(f"{n} {kind}" for kind, n in existing.items())
+        report.skipped = (
+            f"Demo data not loaded: the database already holds data ({held}). The demo loads "
+            "only into an empty database, so nothing was changed."
+        )
+        return report
     load_admin_units(directory / ADMIN_UNITS_FILE, report)
     load_agencies(directory / AGENCIES_FILE, report)
     load_projects(directory / PROJECTS_FILE, report)

@@ -7,19 +7,20 @@ sectors onto `projectSector` codes.
 
 import datetime
 
+import pghistory
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import F, Max, Q, Sum
 from django.db.models.lookups import In
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+from pghistory.models import Events
 
 from geo.db import DateRange, GeometryType
 from geo.validation import clean_geometry
@@ -200,6 +201,7 @@ class Agency(BilingualName):
         help_text=_("The body that took over this one's tasks after a merger."),
     )
     note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ValidityQuerySet.as_manager()
@@ -287,6 +289,9 @@ OC4IDS_STATUS = {
     Status.IN_OPERATION: "maintenance",
     Status.CANCELLED: "cancelled",
 }
+
+
+FINISHED_STATUSES = {Status.COMPLETED, Status.IN_OPERATION}
 
 
 class ProjectType(models.TextChoices):
@@ -439,7 +444,6 @@ class Project(BilingualName):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ProjectQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("project")
@@ -510,14 +514,6 @@ class Project(BilingualName):
     def __str__(self):
         return f"{self.code} {self.display_name}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            self.version += 1
-            update_fields = kwargs.get("update_fields")
-            if update_fields is not None and "version" not in update_fields:
-                kwargs["update_fields"] = [*update_fields, "version"]
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("project-page", kwargs={"code": self.code})
 
@@ -535,28 +531,10 @@ class Project(BilingualName):
     def clean(self):
         if self.geom is not None:
             self.geom = clean_project_geometry(self.geom, source_srid=self.source_srid)
-        if self.status in {Status.COMPLETED, Status.IN_OPERATION} and self.progress_pct not in (
-            None,
-            100,
-        ):
+        if self.status in FINISHED_STATUSES and self.progress_pct not in (None, 100):
             raise ValidationError(
                 {"progress_pct": _("A completed project is at 100 % progress (or leave it empty).")}
             )
-
-    def sync_with_reports(self) -> None:
-        """Make the current status and progress those of the latest progress report."""
-        latest = self.progress_reports.order_by("-report_date", "-pk").first()
-        if latest is None:
-            return
-        changed = []
-        if self.status != latest.status:
-            self.status = latest.status
-            changed.append("status")
-        if latest.progress_pct is not None and self.progress_pct != latest.progress_pct:
-            self.progress_pct = latest.progress_pct
-            changed.append("progress_pct")
-        if changed:
-            self.save(update_fields=[*changed, "version", "updated_at"])
 
 
 class AgencyRole(models.TextChoices):
@@ -565,23 +543,6 @@ class AgencyRole(models.TextChoices):
     SITE_CLEARANCE = "site_clearance", _("Site clearance")
     FUNDER = "funder", _("Funder")
     OPERATOR = "operator", _("Operator")
-
-
-class DataVersion(models.Model):
-    """One row counting every write to the published data (kept by database triggers, so raw
-    SQL and bulk changes count too): the basis of ETags and Last-Modified."""
-
-    version = models.BigIntegerField(default=1)
-    changed = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("data version")
-        constraints = [models.CheckConstraint(condition=Q(pk=1), name="dataversion_single_row")]
-
-    @classmethod
-    def current(cls) -> tuple[int, datetime.datetime | None]:
-        row = cls.objects.filter(pk=1).values_list("version", "changed").first()
-        return row or (0, None)
 
 
 class ProjectAgency(models.Model):
@@ -647,8 +608,6 @@ class ProgressReport(models.Model):
     is_illustrative = models.BooleanField(_("illustrative values"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    history = HistoricalRecords()
-
     class Meta:
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
@@ -672,12 +631,127 @@ class ProgressReport(models.Model):
     def clean(self):
         if self.report_date and self.report_date > timezone.localdate():
             raise ValidationError({"report_date": _("A report cannot be dated in the future.")})
+        # The latest report sets the project's status and progress: keep them consistent here.
+        if self.status in FINISHED_STATUSES and self.progress_pct not in (None, 100):
+            raise ValidationError(
+                {"progress_pct": _("A completed project is at 100 % progress (or leave it empty).")}
+            )
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.project.sync_with_reports()
 
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.project.sync_with_reports()
-        return result
+# ---- the data version (ETags, Last-Modified, caches) -------------------------------------------
+
+
+class DataChange(models.Model):
+    """One row per transaction that wrote the data the API, maps and tiles serve, added by
+    database triggers (raw SQL and bulk changes count too; see migration 0008).
+
+    Writers only insert their own row (keyed by their transaction id), so a long import never
+    makes another writer wait. Old rows are now and then folded into one that carries their
+    count in `transactions`, which keeps the table small and the sum unchanged."""
+
+    txid = models.BigIntegerField(_("transaction"), primary_key=True)
+    changed = models.DateTimeField(_("changed"))
+    transactions = models.BigIntegerField(_("transactions"), default=1)
+
+    class Meta:
+        verbose_name = _("data change")
+        verbose_name_plural = _("data changes")
+
+
+class DataVersion:
+    """The version of the served data as a whole: (number of writing transactions committed so
+    far, time of the latest write). The number only grows, since the set of committed
+    transactions only grows, and it changes on every commit, also when a transaction that
+    started earlier commits after a later one."""
+
+    @staticmethod
+    def current() -> tuple[int, datetime.datetime | None]:
+        row = DataChange.objects.aggregate(version=Sum("transactions"), changed=Max("changed"))
+        return int(row["version"] or 0), row["changed"]
+
+
+# ---- history (django-pghistory: database triggers write the events) ---------------------------
+
+
+class Door(models.TextChoices):
+    """The way a change came in, recorded with every history event."""
+
+    ADMIN = "admin", _("Administration")
+    API = "api", _("REST API")
+    OGC = "ogc", _("OGC API")
+    EDITOR = "editor", _("Map editor")
+    IMPORT = "import", _("File import")
+    DEMO = "demo", _("Demo data loader")
+    SHELL = "shell", _("Command line")
+
+
+def _trackers() -> tuple:
+    return (
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        # The state of each row when history moved to django-pghistory (migration 0010).
+        pghistory.ManualEvent("snapshot"),
+    )
+
+
+def _event_model(model, *, exclude=()):
+    """An event table holding a full copy of the row (the new one on insert and update, the old
+    one on delete) with the context of the change (user, door, comment) stored on each event."""
+    return pghistory.create_event_model(
+        model,
+        *_trackers(),
+        exclude=list(exclude),
+        context_field=pghistory.ContextJSONField(),
+        model_name=f"{model.__name__}Event",
+    )
+
+
+class ProjectEvent(_event_model(Project, exclude=["updated_at"])):
+    geom = models.GeometryField(_("location"), srid=4326, spatial_index=False)
+
+    class Meta:
+        verbose_name = _("project event")
+        verbose_name_plural = _("project events")
+
+
+class AgencyEvent(_event_model(Agency, exclude=["updated_at"])):
+    class Meta:
+        verbose_name = _("agency event")
+        verbose_name_plural = _("agency events")
+
+
+class ProjectAgencyEvent(_event_model(ProjectAgency)):
+    class Meta:
+        verbose_name = _("coordinating agency event")
+        verbose_name_plural = _("coordinating agency events")
+
+
+class ProgressReportEvent(_event_model(ProgressReport)):
+    class Meta:
+        verbose_name = _("progress report event")
+        verbose_name_plural = _("progress report events")
+
+
+class ChangeEvents(Events):
+    """Every event of the tables above in one list, with who, through which door and why (the
+    admin's history pages)."""
+
+    user = pghistory.ProxyField(
+        "pgh_context__user",
+        models.ForeignKey(
+            settings.AUTH_USER_MODEL, models.DO_NOTHING, null=True, verbose_name=_("user")
+        ),
+    )
+    door = pghistory.ProxyField(
+        "pgh_context__door",
+        models.CharField(_("door"), max_length=16, null=True, choices=Door.choices),
+    )
+    comment = pghistory.ProxyField(
+        "pgh_context__comment", models.TextField(_("comment"), null=True)
+    )
+
+    class Meta:
+        proxy = True
+        verbose_name = _("change")
+        verbose_name_plural = _("history of changes")

@@ -5,7 +5,6 @@ import django.contrib.postgres.constraints
 import django.contrib.postgres.fields
 import django.db.models.deletion
 import django.db.models.lookups
-import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -643,7 +642,7 @@ class Migration(migrations.Migration):
                 "ordering": ("-history_date", "-history_id"),
                 "get_latest_by": ("history_date", "history_id"),
             },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
+            bases=(models.Model,),  # was simple_history's HistoricalChanges (package removed)
         ),
         migrations.CreateModel(
             name="ProjectAgency",
@@ -972,7 +971,7 @@ class Migration(migrations.Migration):
                 "ordering": ("-history_date", "-history_id"),
                 "get_latest_by": ("history_date", "history_id"),
             },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
+            bases=(models.Model,),  # was simple_history's HistoricalChanges (package removed)
         ),
         migrations.AddConstraint(
             model_name="adminunit",

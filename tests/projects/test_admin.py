@@ -1,4 +1,5 @@
-"""GIS staff edit geometries in the admin, offline, with understandable errors."""
+"""GIS staff edit projects and agencies in the admin, offline, with understandable errors; every
+save goes through the actions, so a lost race is a form error and writes nothing."""
 
 import re
 
@@ -6,30 +7,37 @@ import pytest
 from django.contrib.gis.geos import GEOSGeometry
 from django.utils.html import escapejs
 
-from projects.models import Project
+from projects import actions
+from projects.models import (
+    Agency,
+    AgencyEvent,
+    Door,
+    ProgressReportEvent,
+    Project,
+    ProjectAgencyEvent,
+    ProjectEvent,
+)
 from tests.forms import form_values
 
 pytestmark = pytest.mark.django_db
 
 CHANGE_URL = "/admin/projects/project/{pk}/change/"
+AGENCY_URL = "/admin/projects/agency/{pk}/change/"
+STALE = "while you were editing it"
 
 
-def open_change_form(client, code):
-    project = Project.objects.get(code=code)
-    response = client.get(CHANGE_URL.format(pk=project.pk))
+def open_change_form(client, project, url=CHANGE_URL, form_id="project_form"):
+    response = client.get(url.format(pk=project.pk))
     assert response.status_code == 200
-    return (
-        project,
-        response.content.decode(),
-        form_values(response.content.decode(), "project_form"),
-    )
+    html = response.content.decode()
+    return html, form_values(html, form_id)
 
 
-def submit(client, project, values, **changes):
+def submit(client, obj, values, url=CHANGE_URL, **changes):
     data = {name: vals if len(vals) > 1 else vals[0] for name, vals in values.items()}
     data.update(changes)
     data["_save"] = "Save"
-    return client.post(CHANGE_URL.format(pk=project.pk), data)
+    return client.post(url.format(pk=obj.pk), data)
 
 
 def widget_geojson(wkt):
@@ -37,8 +45,8 @@ def widget_geojson(wkt):
     return GEOSGeometry(wkt, srid=4326).transform(3857, clone=True).json
 
 
-def test_the_change_page_loads_its_map_from_our_own_server(gis_client):
-    _, html, _ = open_change_form(gis_client, "GT-02")
+def test_the_change_page_loads_its_map_from_our_own_server(gis_client, write_world):
+    html, _ = open_change_form(gis_client, write_world.road)
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
     styles = re.findall(r'<link[^>]+href="([^"]+)"', html)
     assert "/static/vendor/ol/ol.js" in scripts and "/static/geo/map_widget.js" in scripts
@@ -47,28 +55,31 @@ def test_the_change_page_loads_its_map_from_our_own_server(gis_client):
     assert escapejs("/api/v1/admin-units/") in html  # district outlines under the drawing
 
 
-def test_staff_move_a_project_on_the_map(gis_client):
-    project, _, values = open_change_form(gis_client, "TM-01")
-    response = submit(
-        gis_client,
-        project,
-        values,
-        geom=widget_geojson("MULTIPOINT((109.105 13.89), (109.11 13.9))"),
-    )
+def test_staff_move_a_project_on_the_map(gis_client, gis_staff, write_world):
+    market = write_world.market
+    _, values = open_change_form(gis_client, market)
+    moved = "MULTIPOINT((109.15 13.83), (109.16 13.85))"
+    response = submit(gis_client, market, values, geom=widget_geojson(moved))
     assert response.status_code == 302, response.content.decode()[:3000]
-    project.refresh_from_db()
-    assert project.geom.geom_type == "MultiPoint" and len(project.geom) == 2
-    assert project.geom[0].coords == pytest.approx((109.105, 13.89), abs=1e-7)
-    assert project.history.first().history_user.username == "gis"
-    assert list(project.admin_units.values_list("code", flat=True)) == ["549"]
+    market.refresh_from_db()
+    assert market.geom.geom_type == "MultiPoint" and len(market.geom) == 2
+    assert market.geom[0].coords == pytest.approx((109.15, 13.83), abs=1e-7)
+    assert market.version == 2
+    event = ProjectEvent.objects.filter(pgh_obj=market).latest("pgh_id")
+    assert event.pgh_label == "update" and event.geom.equals_exact(market.geom, 1e-9)
+    assert event.pgh_context["user"] == gis_staff.pk
+    assert event.pgh_context["door"] == "admin"
+    assert event.pgh_context["url"] == CHANGE_URL.format(pk=market.pk)
+    assert write_world.district in market.admin_units.all()
 
 
-def test_a_single_polygon_becomes_a_multipolygon(gis_client):
-    project, _, values = open_change_form(gis_client, "VH-02")
-    polygon = "POLYGON((109.09 13.90, 109.10 13.90, 109.10 13.91, 109.09 13.90))"
-    assert submit(gis_client, project, values, geom=widget_geojson(polygon)).status_code == 302
-    project.refresh_from_db()
-    assert project.geom.geom_type == "MultiPolygon"
+def test_a_single_polygon_becomes_a_multipolygon(gis_client, write_world):
+    _, values = open_change_form(gis_client, write_world.market)
+    polygon = "POLYGON((109.15 13.83, 109.16 13.83, 109.16 13.84, 109.15 13.83))"
+    response = submit(gis_client, write_world.market, values, geom=widget_geojson(polygon))
+    assert response.status_code == 302
+    write_world.market.refresh_from_db()
+    assert write_world.market.geom.geom_type == "MultiPolygon"
 
 
 @pytest.mark.parametrize(
@@ -85,33 +96,167 @@ def test_a_single_polygon_becomes_a_multipolygon(gis_client):
         ),
     ],
 )
-def test_a_bad_geometry_is_refused_with_a_reason_and_nothing_is_saved(gis_client, wkt, message):
-    project, _, values = open_change_form(gis_client, "TM-01")
-    before = (project.geom.wkt, project.version)
-    response = submit(gis_client, project, values, geom=widget_geojson(wkt))
+def test_a_bad_geometry_is_refused_with_a_reason_and_nothing_is_saved(
+    gis_client, write_world, wkt, message
+):
+    market = write_world.market
+    _, values = open_change_form(gis_client, market)
+    before = (market.geom.wkt, market.version)
+    response = submit(gis_client, market, values, geom=widget_geojson(wkt))
     assert response.status_code == 200
     assert message in response.content.decode()
-    project.refresh_from_db()
-    assert (project.geom.wkt, project.version) == before
+    market.refresh_from_db()
+    assert (market.geom.wkt, market.version) == before
 
 
-def test_the_form_speaks_vietnamese_by_default(gis_client):
-    project, _, values = open_change_form(gis_client, "TM-01")
+def test_the_form_speaks_vietnamese_by_default(gis_client, write_world):
+    _, values = open_change_form(gis_client, write_world.market)
     gis_client.defaults.pop("HTTP_ACCEPT_LANGUAGE")
-    response = submit(gis_client, project, values, geom=widget_geojson("POINT(105.85 21.03)"))
+    response = submit(gis_client, write_world.market, values, geom=widget_geojson("POINT(105.85 21.03)"))
     assert "nằm ngoài tỉnh Bình Định" in response.content.decode()
 
 
-def test_a_stale_form_does_not_overwrite_a_newer_save(gis_client):
-    project, _, values = open_change_form(gis_client, "TM-02")
-    Project.objects.get(pk=project.pk).save()  # someone else saves meanwhile
-    response = submit(gis_client, project, values, name="Chợ nông sản Hoài Nhơn (sửa)")
+def test_a_stale_form_does_not_overwrite_a_newer_save(gis_client, write_world):
+    road = write_world.road
+    _, values = open_change_form(gis_client, road)
+    assert values["expected_version"] == ["1"]
+    actions.update_project(road, {"name_en": "Someone's edit"}, expected_version=1, door="shell")
+    response = submit(gis_client, road, values, name="Đường thử (sửa)")
     assert response.status_code == 200
-    assert "expected_version" in values
-    project.refresh_from_db()
-    assert project.name != "Chợ nông sản Hoài Nhơn (sửa)"
+    html = response.content.decode()
+    assert f"Someone else saved {road.code} {STALE} (now version 2, yours 1)" in html
+    road.refresh_from_db()
+    assert (road.name, road.name_en, road.version) == ("Đường thử", "Someone's edit", 2)
+
+
+def test_a_conflict_writes_none_of_the_inlines_either(gis_client, write_world):
+    road = write_world.road
+    _, values = open_change_form(gis_client, road)
+    actions.update_project(road, {"name_en": "Someone's edit"}, expected_version=1, door="shell")
+    response = submit(
+        gis_client,
+        road,
+        values,
+        **{
+            "participations-1-agency": str(write_world.other.pk),
+            "participations-1-role": "funder",
+            "progress_reports-TOTAL_FORMS": "1",
+            "progress_reports-0-report_date": "2025-03-01",
+            "progress_reports-0-status": "under_construction",
+            "progress_reports-0-progress_pct": "20",
+        },
+    )
+    assert response.status_code == 200 and STALE in response.content.decode()
+    assert list(road.participations.values_list("agency__code", flat=True)) == ["TW-PARTNER"]
+    assert not road.progress_reports.exists()
+
+
+def test_a_change_form_must_say_which_version_it_edits(gis_client, write_world):
+    _, values = open_change_form(gis_client, write_world.road)
+    del values["expected_version"]
+    response = submit(gis_client, write_world.road, values, name="Đường thử (sửa)")
+    assert response.status_code == 200
+    assert "does not say which version it edits" in response.content.decode()
+    assert Project.objects.get(pk=write_world.road.pk).name == "Đường thử"
+
+
+def test_inlines_are_saved_through_the_actions_with_the_project(gis_client, gis_staff, write_world):
+    road = write_world.road
+    _, values = open_change_form(gis_client, road)
+    response = submit(
+        gis_client,
+        road,
+        values,
+        name_en="Test road",
+        **{
+            "participations-1-agency": str(write_world.other.pk),
+            "participations-1-role": "funder",
+            "progress_reports-TOTAL_FORMS": "1",
+            "progress_reports-0-report_date": "2025-03-01",
+            "progress_reports-0-status": "under_construction",
+            "progress_reports-0-progress_pct": "20",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    road.refresh_from_db()
+    assert (road.name_en, road.status, road.progress_pct) == ("Test road", "under_construction", 20)
+    assert road.version == 3  # the project with its agencies, then the report
+    assert sorted(road.participations.values_list("agency__code", "role")) == [
+        ("TW-OTHER", "funder"),
+        ("TW-PARTNER", "coordinator"),
+    ]
+    report = road.progress_reports.get()
+    assert report.reporter == gis_staff
+    for event in (
+        ProjectAgencyEvent.objects.filter(project=road, agency=write_world.other).get(),
+        ProgressReportEvent.objects.filter(project=road).get(),
+    ):
+        assert event.pgh_label == "insert"
+        assert (event.pgh_context["door"], event.pgh_context["user"]) == ("admin", gis_staff.pk)
+
+
+def test_staff_add_a_project_through_the_actions(gis_client, write_world):
+    response = gis_client.get("/admin/projects/project/add/")
+    values = form_values(response.content.decode(), "project_form")
+    data = {name: vals if len(vals) > 1 else vals[0] for name, vals in values.items()}
+    data.update(
+        code="TW-03",
+        name="Cầu thử",
+        sector=str(write_world.road.sector_id),
+        lead_agency=str(write_world.lead.pk),
+        geom=widget_geojson("POINT(109.16 13.84)"),
+        **{"participations-0-agency": str(write_world.partner.pk), "_save": "Save"},
+    )
+    response = gis_client.post("/admin/projects/project/add/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    bridge = Project.objects.get(code="TW-03")
+    assert bridge.version == 1 and bridge.geom.geom_type == "MultiPoint"
+    assert list(bridge.participations.values_list("agency__code", flat=True)) == ["TW-PARTNER"]
+    assert write_world.district in bridge.admin_units.all()
+    assert ProjectEvent.objects.get(pgh_obj=bridge).pgh_context["door"] == Door.ADMIN
+
+
+def test_agencies_are_saved_with_the_same_lock(gis_client, write_world):
+    lead = write_world.lead
+    _, values = open_change_form(gis_client, lead, AGENCY_URL, "agency_form")
+    assert values["expected_version"] == ["1"]
+    response = submit(gis_client, lead, values, AGENCY_URL, short_name="Sở A")
+    assert response.status_code == 302, response.content.decode()[:3000]
+    lead.refresh_from_db()
+    assert (lead.short_name, lead.version) == ("Sở A", 2)
+    assert AgencyEvent.objects.filter(pgh_obj=lead).latest("pgh_id").pgh_context["door"] == "admin"
+    response = submit(gis_client, lead, values, AGENCY_URL, short_name="Sở B")  # the old form
+    assert response.status_code == 200 and STALE in response.content.decode()
+    assert Agency.objects.get(pk=lead.pk).short_name == "Sở A"
+
+
+def test_staff_read_a_projects_history(gis_client, write_world):
+    road = write_world.road
+    actions.set_participations(
+        road, [(write_world.other, "funder")], expected_version=1, door="shell", comment="new funder"
+    )
+    html, _ = open_change_form(gis_client, road)
+    link = re.search(r'<a href="(/admin/projects/changeevents/\?[^"]+)">', html)
+    assert link, "the change page links to the project's history"
+    response = gis_client.get(link.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "new funder" in page and "projects.ProjectAgency" in page
 
 
 def test_the_public_cannot_reach_the_admin(client):
     response = client.get("/admin/projects/project/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_deleting_in_the_admin_goes_through_the_action(admin_client, write_world):
+    road = write_world.road
+    response = admin_client.post(f"/admin/projects/project/{road.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Project.objects.filter(pk=road.pk).exists()
+    deleted = ProjectEvent.objects.filter(pgh_obj_id=road.pk).latest("pgh_id")
+    assert (deleted.pgh_label, deleted.pgh_context["door"]) == ("delete", "admin")
+
+
+def test_reports_are_filed_on_their_projects_page_only(gis_client, write_world):
+    assert gis_client.get("/admin/projects/progressreport/add/").status_code == 403

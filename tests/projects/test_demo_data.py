@@ -1,16 +1,30 @@
-"""The demo data: the plan's works, honestly marked, loaded idempotently from the files."""
+"""The demo data: the plan's works, honestly marked, loaded from the files into an empty
+database only (a restart never overwrites what people edited)."""
 
+import csv
 import shutil
+from pathlib import Path
 
 import geopandas as gpd
 import pytest
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
-from django.db.models import Count
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count, Max
 
 from geo.crs import transformer
+from projects import actions
 from projects.demo import DemoDataError, load_demo_data
-from projects.models import AdminUnit, Agency, ProgressReport, Project, Sector
+from projects.models import (
+    AdminUnit,
+    Agency,
+    ProgressReport,
+    Project,
+    ProjectAgency,
+    ProjectEvent,
+    Sector,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +40,7 @@ NAMED_WORKS = {
 }
 
 
-def test_it_loads_at_least_thirty_projects_in_every_sector():
-    assert Project.objects.count() >= 30
+def test_every_sector_has_demo_projects():
     per_sector = dict(Sector.objects.annotate(n=Count("projects")).values_list("code", "n"))
     assert len(per_sector) == 10
     assert all(n >= 2 for n in per_sector.values()), per_sector
@@ -68,32 +81,95 @@ def test_agencies_cover_the_departments_districts_and_central_bodies():
     assert Agency.objects.filter(kind="district_committee", admin_unit__isnull=False).count() == 11
 
 
-def test_a_second_load_changes_nothing():
-    before = (
-        Project.history.count(),
-        list(Project.objects.order_by("code").values_list("code", "version")),
-    )
+# ---- loading: into an empty database only, through the actions ---------------------------------
+
+
+@pytest.fixture
+def empty_database(db):
+    """The domain tables emptied inside the test's transaction (rolled back afterwards)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE projects_progressreport, projects_projectagency, projects_project, "
+            "projects_project_admin_units, projects_agency, projects_adminunit"
+        )
+
+
+def counts_in_files(directory: Path) -> dict[str, int]:
+    projects = gpd.read_file(directory / "projects.gpkg", layer="projects")
+    with (directory / "agencies.csv").open(encoding="utf-8", newline="") as handle:
+        agencies = list(csv.DictReader(handle))
+    return {
+        "administrative units": len(gpd.read_file(directory / "admin_units_vn2000.shp")),
+        "agencies": len(agencies),
+        "projects": len(projects),
+        "coordinating agencies": sum(
+            len([item for item in (value or "").split(";") if item.strip()])
+            for value in projects.agencies
+        ),
+        "progress reports": len(
+            gpd.read_file(directory / "projects.gpkg", layer="progress_reports")
+        ),
+    }
+
+
+def counts_in_database() -> dict[str, int]:
+    return {
+        "administrative units": AdminUnit.objects.count(),
+        "agencies": Agency.objects.count(),
+        "projects": Project.objects.count(),
+        "coordinating agencies": ProjectAgency.objects.count(),
+        "progress reports": ProgressReport.objects.count(),
+    }
+
+
+def test_into_an_empty_database_it_loads_everything_in_the_files(empty_database):
+    expected = counts_in_files(settings.DEMO_DATA_DIR)
+    seen = ProjectEvent.objects.aggregate(last=Max("pgh_id"))["last"] or 0
     report = load_demo_data()
-    assert not report.created and not report.updated
-    assert (
-        Project.history.count(),
-        list(Project.objects.order_by("code").values_list("code", "version")),
-    ) == before
+    assert report.created == expected
+    assert counts_in_database() == expected
+    # Through the actions: every project's history starts with an insert through the demo door.
+    first_events = ProjectEvent.objects.filter(pgh_label="insert", pgh_id__gt=seen)
+    assert first_events.count() == expected["projects"]
+    assert {event.pgh_context["door"] for event in first_events} == {"demo"}
+    # The latest report set each project's status.
+    for project in Project.objects.filter(progress_reports__isnull=False).distinct():
+        assert project.status == project.progress_reports.latest().status
 
 
-def test_a_broken_file_loads_nothing(tmp_path):
+def test_a_restart_neither_reverts_an_edit_nor_republishes(empty_database, capsys):
+    """What `make run` does on every start, after staff renamed and unpublished demo works."""
+    load_demo_data()
+    renamed, unpublished = Project.objects.filter(is_published=True).order_by("code")[:2]
+    actions.update_project(
+        renamed, {"name": "Tên đã sửa"}, expected_version=renamed.version, door="admin"
+    )
+    actions.unpublish(unpublished, expected_version=unpublished.version, door="admin")
+    hidden = set(Project.objects.filter(is_published=False).values_list("code", flat=True))
+    versions = dict(Project.objects.values_list("code", "version"))
+    events = ProjectEvent.objects.count()
+    call_command("load_demo_data")
+    out = capsys.readouterr().out
+    assert out.startswith("Demo data not loaded: the database already holds data (")
+    assert "nothing was changed" in out
+    assert Project.objects.get(pk=renamed.pk).name == "Tên đã sửa"
+    assert set(Project.objects.filter(is_published=False).values_list("code", flat=True)) == hidden
+    assert dict(Project.objects.values_list("code", "version")) == versions
+    assert ProjectEvent.objects.count() == events
+
+
+def test_a_broken_file_loads_nothing(empty_database, tmp_path):
     for name in settings.DEMO_DATA_DIR.iterdir():
         shutil.copy(name, tmp_path / name.name)
     projects = gpd.read_file(tmp_path / "projects.gpkg", layer="projects")
     projects.loc[projects.code == "VH-05", "lead_agency"] = "NOBODY"
-    projects.loc[projects.code == "GT-01", "name"] = "Renamed before the bad row"
     projects.to_file(tmp_path / "projects.gpkg", layer="projects", driver="GPKG")
     with pytest.raises(DemoDataError, match="VH-05: unknown agency 'NOBODY'"):
         load_demo_data(tmp_path)
-    assert Project.objects.get(code="GT-01").name == "Đường bộ cao tốc Quy Nhơn – Pleiku"
+    assert not any(counts_in_database().values())
 
 
-def test_a_shapefile_without_prj_is_refused(tmp_path):
+def test_a_shapefile_without_prj_is_refused(empty_database, tmp_path):
     for name in settings.DEMO_DATA_DIR.iterdir():
         shutil.copy(name, tmp_path / name.name)
     (tmp_path / "admin_units_vn2000.prj").unlink()

@@ -4,7 +4,10 @@ from projects.demo import DemoDataError, load_demo_data
 
 
 class Command(BaseCommand):
-    help = "Load the plan's demo data from data/shapefiles/ (idempotent)."
+    help = (
+        "Load the plan's demo data from data/shapefiles/ into an empty database (with data "
+        "already there it changes nothing and says so)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--directory", help="Folder holding the demo files.")

@@ -1,0 +1,98 @@
+"""Two writers at once, each on a database connection of its own (a thread each): of two saves
+of the same version exactly one goes through, through the action and through the admin alike.
+
+These tests commit (several connections must see the same rows), so they use the committed
+write_world, which is removed afterwards, instead of the test transaction."""
+
+import threading
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.utils import translation
+
+from projects import actions
+from projects.models import Door, Project, ProjectEvent
+from tests.forms import form_values
+from tests.projects.threads import run_together
+
+CONFLICT = "Someone else saved TC-01 while you were editing it (now version 2, yours 1)."
+
+
+@pytest.fixture
+def at_the_same_moment(monkeypatch):
+    """Hold each compare-and-set until both writers have reached theirs: both have read and
+    validated version 1 before either writes, which is the race the lock must settle."""
+    barrier = threading.Barrier(2, timeout=20)
+    compare_and_set = actions._compare_and_set
+
+    def held(*args, **kwargs):
+        barrier.wait()
+        return compare_and_set(*args, **kwargs)
+
+    monkeypatch.setattr(actions, "_compare_and_set", held)
+
+
+def test_of_two_saves_of_one_version_exactly_one_goes_through(committed_world, at_the_same_moment):
+    road = committed_world.road
+
+    def save(name):
+        def call():
+            with translation.override("en"):
+                project = Project.objects.get(pk=road.pk)  # read on this writer's connection
+                actions.update_project(project, {"name": name}, expected_version=1, door=Door.API)
+                return name
+
+        return call
+
+    results = run_together(save("Tên A"), save("Tên B"))
+    saved = [result for result in results if isinstance(result, str)]
+    refused = [result for result in results if isinstance(result, actions.StaleVersion)]
+    assert len(saved) == 1 and len(refused) == 1, results
+    assert refused[0].message.startswith(CONFLICT)
+    stored = Project.objects.get(pk=road.pk)
+    assert (stored.name, stored.version) == (saved[0], 2)
+    assert ProjectEvent.objects.filter(pgh_obj_id=road.pk, pgh_label="update").count() == 1
+
+
+def test_of_two_admin_saves_of_one_version_exactly_one_goes_through(
+    committed_world, at_the_same_moment
+):
+    road = committed_world.road
+    staff = User.objects.create_superuser("tc-admin", password="Admin-pass-2026")
+    url = f"/admin/projects/project/{road.pk}/change/"
+    opener = Client(HTTP_ACCEPT_LANGUAGE="en")
+    opener.force_login(staff)
+    values = form_values(opener.get(url).content.decode(), "project_form")
+    data = {name: vals if len(vals) > 1 else vals[0] for name, vals in values.items()}
+
+    def save(name, agency):
+        def call():
+            client = Client(HTTP_ACCEPT_LANGUAGE="en")
+            client.force_login(staff)
+            return client.post(
+                url,
+                {
+                    **data,
+                    "name": name,
+                    "participations-1-agency": str(agency.pk),
+                    "participations-1-role": "funder",
+                    "_save": "Save",
+                },
+            )
+
+        return call
+
+    write_world = committed_world
+    responses = run_together(save("Tên A", write_world.lead), save("Tên B", write_world.other))
+    assert sorted(response.status_code for response in responses) == [200, 302], responses
+    refused = next(response for response in responses if response.status_code == 200)
+    assert CONFLICT in refused.content.decode()
+    stored = Project.objects.get(pk=road.pk)
+    winner = "Tên A" if stored.name == "Tên A" else "Tên B"
+    funder = write_world.lead if winner == "Tên A" else write_world.other
+    assert stored.version == 2
+    # The loser's inline wrote nothing either.
+    assert sorted(stored.participations.values_list("agency__code", "role")) == sorted(
+        [("TC-PARTNER", "coordinator"), (funder.code, "funder")]
+    )
