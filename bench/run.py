@@ -86,8 +86,10 @@ def bench_geojson(n: int = 10_000, repeat: int = 5) -> dict:
     for a, b in zip(slow_body["features"], fast_body["features"], strict=True):
         assert a["id"] == b["id"] and a["properties"] == b["properties"], a["id"]
         # The same shapes; ours wind polygons counter-clockwise (RFC 7946), DRF-GIS as stored.
-        same = shapely.geometry.shape(a["geometry"]).normalize().equals_exact(
-            shapely.geometry.shape(b["geometry"]).normalize(), 1e-6
+        same = (
+            shapely.geometry.shape(a["geometry"])
+            .normalize()
+            .equals_exact(shapely.geometry.shape(b["geometry"]).normalize(), 1e-6)
         )
         assert same, a["id"]
 

@@ -37,6 +37,21 @@ def translate_exception(exc: BaseException) -> ServiceError | None:
     return None
 
 
+def nul_error(request) -> BadRequest:
+    """A 400 naming the parameter (or the path) that holds a NUL character."""
+    for name, values in request.GET.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            shown = name.replace("\x00", "%00")[:40]
+            message = _(
+                "The parameter “%(name)s” contains a NUL character (%%00), which no value here "
+                "may hold."
+            ) % {"name": shown}
+            return BadRequest(message, parameter=shown)
+    return BadRequest(
+        _("The address contains a NUL character (%00), which no address here may hold.")
+    )
+
+
 class ErrorMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -44,12 +59,7 @@ class ErrorMiddleware:
     def __call__(self, request):
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or "%00" in query or "\x00" in query:
-            return render_error(
-                request,
-                BadRequest(
-                    _("The address contains a NUL character (%00), which nothing here accepts.")
-                ),
-            )
+            return render_error(request, nul_error(request))
         return self.get_response(request)
 
     def process_exception(self, request, exc):

@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "rest_framework_gis",
-    "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "pgtrigger",
@@ -163,7 +162,8 @@ LOGOUT_REDIRECT_URL = "home"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Filters are projects.queries, read by each view; DRF filters nothing on its own.
+    "DEFAULT_FILTER_BACKENDS": [],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -171,6 +171,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "COERCE_DECIMAL_TO_STRING": False,
     "EXCEPTION_HANDLER": "geo.views.drf_exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "geo.views.ContentNegotiation",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "geo.views.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+    ],
 }
 
 SPECTACULAR_SETTINGS = {

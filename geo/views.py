@@ -8,12 +8,13 @@ from django.db.utils import DatabaseError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from rest_framework import authentication
 from rest_framework import exceptions as drf_exceptions
-from rest_framework.response import Response
+from rest_framework.negotiation import DefaultContentNegotiation
 
 from geo.errors import BadRequest, NotAcceptable, NotFound, ServiceError
 from geo.errors import MethodNotAllowed as MethodNotAllowedError
-from geo.http import read_only, render_error, rest_body
+from geo.http import read_only, render_error
 from geo.middleware import database_unavailable, translate_exception
 
 logger = logging.getLogger(__name__)
@@ -84,12 +85,47 @@ def drf_exception_handler(exc, context):
             error.status = exc.status_code
     if error is None:
         return None  # a bug: Django's 500 handler answers, without details
-    response = Response(rest_body(error), status=error.status)
+    # A plain response, not DRF's: it must not depend on the renderer negotiation that may
+    # itself have failed (an unknown `format`).
+    request = context["request"]
+    response = render_error(getattr(request, "_request", request), error)
     if isinstance(error, MethodNotAllowedError):
         response["Allow"] = ", ".join(context["view"].allowed_methods)
-    if error.status == 503:
-        response["Retry-After"] = "10"
     return response
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """DRF's negotiation, with an unknown `format` a 400 that names it (DRF answers 404)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        name = self.settings.URL_FORMAT_OVERRIDE
+        if name and name in request.query_params and not request.query_params[name].strip():
+            raise BadRequest(
+                _("“format” is empty: give a value or leave it out."), parameter="format"
+            )
+        return super().select_renderer(request, renderers, format_suffix)
+
+    def filter_renderers(self, renderers, format):
+        found = [renderer for renderer in renderers if renderer.format == format]
+        if not found:
+            allowed = ", ".join(dict.fromkeys(renderer.format for renderer in renderers))
+            raise BadRequest(
+                _("“format” takes %(allowed)s, not “%(value)s”.")
+                % {"allowed": allowed, "value": str(format)[:40]},
+                parameter="format",
+            )
+        return found
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """DRF's session authentication, without a CSRF failure for a method the view does not
+    allow at all: that request gets its 405, not a CSRF page."""
+
+    def enforce_csrf(self, request):
+        view = (getattr(request, "parser_context", None) or {}).get("view")
+        if view is not None and request.method not in view.allowed_methods:
+            return
+        super().enforce_csrf(request)
 
 
 __all__ = ["bad_request", "database_unavailable", "drf_exception_handler", "healthz"]

@@ -6,6 +6,7 @@ from rest_framework import serializers, viewsets
 
 from layers.models import Layer
 from projects.access import can_see_unpublished
+from projects.api import ERRORS
 from projects.queries import Parameters
 
 
@@ -29,9 +30,10 @@ class LayerSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Map layers: one per sector of the plan, and boundary layers"),
-    retrieve=extend_schema(summary="One map layer"),
-)
+    list=extend_schema(summary="Map layers: one per sector of the plan, and boundary layers",
+                       responses={200: LayerSerializer(many=True), **ERRORS}),
+    retrieve=extend_schema(summary="One map layer", responses={200: LayerSerializer, **ERRORS}),
+)  # fmt: skip
 class LayerViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = LayerSerializer
     lookup_field = "slug"

@@ -61,7 +61,7 @@ def _format(request, offered: list[str], params: Parameters | None = None) -> st
     """The media type to answer with: `f` when given (json or html), else the Accept header
     (q-values honoured), else the first offered."""
     params = params or Parameters(request.GET, DOCUMENT)
-    wanted = params.raw("f")
+    wanted = params.raw("f", typed=True)
     if wanted is not None:
         if wanted not in ("json", "html"):
             params.fail("f", _("“f” takes json or html, not “%(value)s”.") % {
@@ -400,7 +400,7 @@ def _parameter(name: str, schema: dict, description: str, where: str = "query",
                  "schema": schema, "description": description}  # fmt: skip
     if where == "path":
         parameter["style"] = "simple"
-    elif schema.get("type") == "array":
+    else:  # OGC API's own definitions spell it out for every query parameter
         parameter["style"], parameter["explode"] = "form", False
     return parameter
 

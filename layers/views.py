@@ -76,7 +76,7 @@ def _boundaries_for(stamp: tuple, language: str):
 def _read(request, *, planner: bool):
     """The page's parameters: the panel's filters (a 400 page naming a bad one) and the view
     from the permalink (lat, lon, z), or the province to be fitted."""
-    params = Parameters(request.GET, MAP_PARAMETERS)
+    params = Parameters(request.GET, MAP_PARAMETERS, strict=False)
     query = queries.read_query(params, user=request.user if planner else None)
     lat = params.number("lat", -90, 90)
     lon = params.number("lon", -180, 180)

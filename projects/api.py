@@ -101,7 +101,7 @@ ERRORS = {
     404: OpenApiResponse(ref("Error"), description="No such object (or not visible to you)"),
     503: OpenApiResponse(ref("Error"), description="The database is not answering"),
 }
-NOT_FOUND = {404: ERRORS[404], 503: ERRORS[503]}
+NOT_FOUND = ERRORS  # a detail can be missing, and its query string wrong
 
 
 class GeoJSONRenderer(JSONRenderer):
@@ -284,7 +284,8 @@ class ProjectExportView(APIView):
         ],
         responses={
             (200, f.media_type.split(";")[0]): OpenApiResponse(
-                {"type": "string", "format": "binary"}, description=f.label)
+                ref("ProjectFeatureCollection") if f.name == "geojson"
+                else {"type": "string", "format": "binary"}, description=f.label)
             for f in exports.FORMATS.values()
         } | ERRORS,
     )  # fmt: skip

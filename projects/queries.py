@@ -173,6 +173,9 @@ class Parameters:
     data: object  # a QueryDict (or any mapping with getlist)
     accepted: Iterable[str]
     errors: dict[str, str] = field(default_factory=dict)
+    # The APIs refuse an empty value for a typed parameter (`limit=`), as their documents say;
+    # pages treat it as absent (a form submits its empty fields).
+    strict: bool = True
 
     def __post_init__(self):
         self.accepted = set(self.accepted)
@@ -190,11 +193,15 @@ class Parameters:
 
     # -- raw access --
 
-    def raw(self, name: str) -> str | None:
-        """The parameter's value (the last one if repeated), stripped; None when absent/empty."""
-        values = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data[name]]
-        values = [v.strip() for v in values if v is not None and v.strip()]
+    def raw(self, name: str, *, typed: bool = False) -> str | None:
+        """The parameter's value (the last one if repeated), stripped; None when absent or
+        empty. A `typed` parameter given empty is an error in strict mode."""
+        given = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data[name]]
+        values = [v.strip() for v in given if v is not None and v.strip()]
         if not values:
+            if given and typed and self.strict:
+                self.fail(name, _("“%(name)s” is empty: give a value or leave it out.") % {
+                    "name": name})  # fmt: skip
             return None
         if len(set(values)) > 1:
             self.errors[name] = _("“%(name)s” is given more than once with different values.") % {
@@ -251,7 +258,7 @@ class Parameters:
         return tuple(chosen)
 
     def number(self, name: str, low: float, high: float, *, integer=False) -> float | int | None:
-        value = self.raw(name)
+        value = self.raw(name, typed=True)
         if value is None:
             return None
         kind = _("a whole number") if integer else _("a number")
@@ -270,7 +277,7 @@ class Parameters:
         return number
 
     def boolean(self, name: str) -> bool | None:
-        value = self.raw(name)
+        value = self.raw(name, typed=True)
         if value is None:
             return None
         if value.lower() in ("true", "1"):
@@ -282,7 +289,7 @@ class Parameters:
 
     def srid(self, name: str) -> tuple[int, bool]:
         """(srid, swap axes) of a CRS parameter; storage and lon/lat when absent."""
-        value = self.raw(name)
+        value = self.raw(name, typed=True)
         if value is None:
             return crs_table.STORAGE_SRID, False
         try:
@@ -296,7 +303,7 @@ class Parameters:
     def bbox(self, name: str = "bbox", crs_name: str | None = None):
         """A bbox in lon/lat WGS 84 (west > east when it crosses the antimeridian), read in the
         CRS named by `crs_name` when given (OGC API's bbox-crs)."""
-        value = self.raw(name)
+        value = self.raw(name, typed=True)
         srid, swap = self.srid(crs_name) if crs_name else (crs_table.STORAGE_SRID, False)
         if value is None:
             if crs_name and self.raw(crs_name) is not None:

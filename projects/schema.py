@@ -153,6 +153,15 @@ def ref(name: str) -> dict:
 
 
 def add_components(result, generator, request, public):
-    """drf-spectacular post-processing hook: our hand-written components."""
+    """drf-spectacular post-processing hook: our hand-written components, and our collections
+    described as what they are (drf-spectacular wraps any list action's answer in an array)."""
     result.setdefault("components", {}).setdefault("schemas", {}).update(COMPONENTS)
+    for item in result.get("paths", {}).values():
+        for response in item.get("get", {}).get("responses", {}).values():
+            for content in response.get("content", {}).values():
+                schema = content.get("schema", {})
+                if schema.get("type") == "array" and schema.get("items", {}).get(
+                    "$ref", ""
+                ).endswith("FeatureCollection"):
+                    content["schema"] = schema["items"]
     return result

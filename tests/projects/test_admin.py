@@ -112,7 +112,9 @@ def test_a_bad_geometry_is_refused_with_a_reason_and_nothing_is_saved(
 def test_the_form_speaks_vietnamese_by_default(gis_client, write_world):
     _, values = open_change_form(gis_client, write_world.market)
     gis_client.defaults.pop("HTTP_ACCEPT_LANGUAGE")
-    response = submit(gis_client, write_world.market, values, geom=widget_geojson("POINT(105.85 21.03)"))
+    response = submit(
+        gis_client, write_world.market, values, geom=widget_geojson("POINT(105.85 21.03)")
+    )
     assert "nằm ngoài tỉnh Bình Định" in response.content.decode()
 
 
@@ -233,7 +235,11 @@ def test_agencies_are_saved_with_the_same_lock(gis_client, write_world):
 def test_staff_read_a_projects_history(gis_client, write_world):
     road = write_world.road
     actions.set_participations(
-        road, [(write_world.other, "funder")], expected_version=1, door="shell", comment="new funder"
+        road,
+        [(write_world.other, "funder")],
+        expected_version=1,
+        door="shell",
+        comment="new funder",
     )
     html, _ = open_change_form(gis_client, road)
     link = re.search(r'<a href="(/admin/projects/changeevents/\?[^"]+)">', html)

@@ -276,9 +276,10 @@ def test_planners_get_private_responses(planner_client, world):
 def test_progress_reports_of_a_project(client, world):
     from projects import actions
 
+    project = world.projects["GT-01"]
     actions.record_progress(
-        world.projects["GT-01"], report_date=datetime.date(2025, 12, 5),
-        status="under_construction", progress_pct=35, is_illustrative=True,
+        project, report_date=datetime.date(2025, 12, 5), status="under_construction",
+        progress_pct=35, is_illustrative=True, expected_version=project.version, door="shell",
     )  # fmt: skip
     reports = get(client, "/api/v1/projects/GT-01/progress/").json()
     assert [r["report_date"] for r in reports] == ["2025-12-05"]

@@ -47,3 +47,16 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
     monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
+
+
+@pytest.fixture(autouse=True)
+def small_world(request):
+    """Checks through Django's test client run on the small world of tests/world.py, with a
+    project whose name is markup; checks of the live server see its committed data instead."""
+    if "live_url" in request.fixturenames or request.node.get_closest_marker("django_db") is None:
+        return None
+    from tests.world import add_hostile_project
+
+    world = request.getfixturevalue("world")
+    add_hostile_project(world)
+    return world

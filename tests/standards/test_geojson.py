@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 SOURCES = [
     "/api/v1/projects/?limit=10000",
     "/api/v1/projects/?limit=10000&simplify=0.01",
-    "/api/v1/projects/GT-02/",  # a polygon, through DRF-GIS's serializer
+    "/api/v1/projects/YT-01/",  # a polygon drawn clockwise
     "/api/v1/admin-units/",
     "/api/v1/admin-units/540/",
     "/api/v1/projects/export.geojson",

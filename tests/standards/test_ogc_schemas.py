@@ -185,8 +185,8 @@ def test_items_parameters_follow_the_official_definitions(client):
 
 def province_box(crs: str) -> str:
     """A box round the province in the axis order and units of `crs`."""
-    if crs.endswith("/EPSG/0/4326"):
-        return "13,108,15,110"  # latitude first
+    if crs.endswith(("/EPSG/0/4326", "/EPSG/0/4756")):
+        return "13,108,15,110"  # geographic EPSG systems: latitude first
     if "/EPSG/0/" in crs:
         return "100000,1400000,900000,1700000"  # VN-2000 / TM-3 metres
     return "108,13,110,15"
