@@ -22,7 +22,7 @@ def conditional(request, build, *, variant: str = "", negotiated: bool = False, 
     version, changed = DataVersion.current()
     request.data_stamp = (version, changed)  # builders key their small lookups on it
     internal = can_see_unpublished(request.user)
-    key = f"{version}|{request.get_full_path()}|{get_language()}|{internal}|{variant}"
+    key = f"{version}|{changed}|{request.get_full_path()}|{get_language()}|{internal}|{variant}"
     etag = 'W/"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
     last_modified = int(changed.timestamp()) if changed else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
