@@ -6,11 +6,21 @@ thread is busy only while Django computes. Threads (gthread) let one worker serv
 while a long one (an export of 10,000 projects) runs; nginx caps how many exports run at once
 (`limit_conn exports`) below the threads of one worker, so exports can never take every thread.
 
-Overridable from the environment: GUNICORN_BIND, WEB_CONCURRENCY (workers), GUNICORN_THREADS,
-GUNICORN_TIMEOUT, GUNICORN_CONTROL_SOCKET (empty = none), GUNICORN_ACCESS_LOG ('-' = stdout).
+Overridable from the environment or .env: GUNICORN_BIND, WEB_CONCURRENCY (workers),
+GUNICORN_THREADS (keep it above nginx's export cap of 4), GUNICORN_TIMEOUT,
+GUNICORN_CONTROL_SOCKET (empty = none), GUNICORN_ACCESS_LOG ('-' = stdout), GUNICORN_LOG_LEVEL,
+FORWARDED_ALLOW_IPS.
 """
 
 import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from geo.env import load_dotenv  # noqa: E402
+
+load_dotenv(ROOT / ".env")
 
 bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")]
 worker_class = "gthread"
