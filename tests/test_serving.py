@@ -296,7 +296,7 @@ def _pg(*args: str, env: dict) -> str:
 
 @pytest.fixture(scope="module")
 def own_database():
-    """A throwaway cluster (socket only, in its own directory) with the demo data and 2,000
+    """A throwaway cluster (socket only, in its own directory) with the demo data and 1,000
     synthetic projects; stopping it disturbs nobody else."""
     root = run_dir("serving-pg")
     # Socket only, whatever the caller's cluster was started with (make bench adds TCP).
@@ -314,7 +314,7 @@ def own_database():
         seed = ("from django.db import connection, transaction\n"
                 "from bench import synthetic\n"
                 "with transaction.atomic():\n"
-                "    synthetic.seed(connection, 2000, prefix='SV')\n")  # fmt: skip
+                "    synthetic.seed(connection, 1000, prefix='SV')\n")  # fmt: skip
         subprocess.run([*manage, "shell", "-c", seed], env=app, check=True, cwd=ROOT)
         yield {"root": root / "pg", "env": env, "app": app}
     finally:
@@ -330,7 +330,8 @@ def own_stack(own_database):
 
 
 def test_exports_run_while_other_requests_are_answered(own_stack):
-    """Three concurrent GeoPackage exports of ~1,850 published projects; probes all along."""
+    """Three concurrent GeoPackage exports of ~950 published projects (make bench
+    exports 10,000); probes all along."""
     exports = []
 
     def export():
