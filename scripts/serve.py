@@ -24,6 +24,7 @@ import socket
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -119,6 +120,12 @@ def _unix_get(path: Path, url: str) -> int:
         connection.close()
 
 
+def _copy(stream) -> None:
+    for line in iter(stream.readline, b""):
+        sys.stdout.buffer.write(line)
+        sys.stdout.buffer.flush()
+
+
 def wait_until(ready, process: subprocess.Popen, what: str, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while True:
@@ -183,10 +190,13 @@ def main() -> int:
             cwd=ROOT, env=env, preexec_fn=_die_with_parent,
         )  # fmt: skip
         wait_until(lambda: _unix_get(sock, "/healthz") in (200, 503), app, "gunicorn", 120)
+        # nginx opens its access log by name (/dev/stdout). A pipe of ours can always be opened
+        # again that way, where a terminal or file of another user could not (su, sudo -u).
         web = subprocess.Popen(
             [nginx, "-e", "stderr", "-p", str(run), "-c", str(conf)],
-            preexec_fn=_die_with_parent,
+            stdout=subprocess.PIPE, preexec_fn=_die_with_parent,
         )  # fmt: skip
+        threading.Thread(target=_copy, args=(web.stdout,), daemon=True).start()
         wait_until(
             lambda: socket.create_connection((args.host, args.port), timeout=2).close() is None,
             web, "nginx", 30,
