@@ -5,8 +5,10 @@ it (scripts/serve.py), on free ports.
 - exports run while other requests keep being answered, and at most 4 run at once;
 - the proxy's own errors (app down, too many exports) are readable;
 - while the database is down every route answers 503 with a message, and the app recovers by
-  itself when the database comes back (on a throwaway cluster of this module's own, so the rest
-  of the suite keeps its database).
+  itself when the database comes back.
+
+The stack runs on a throwaway cluster of this module's own (demo data and 1,000 synthetic
+projects), so stopping the database disturbs no other test and the suite's data stays its own.
 
 Correctness checks only: a probe must answer within a generous time while the load runs; how
 fast things are is measured by `make bench` (bench/serving.py, which shares the load
@@ -31,7 +33,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from bench.serving import SlowClients
 
@@ -142,18 +143,6 @@ class Stack:
         shutil.rmtree(self.run, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def stack(django_db_setup, django_db_blocker):
-    """The stack on the suite's test database (demo data)."""
-    with django_db_blocker.unblock():
-        database = dict(connection.settings_dict)
-    database["HOST"] = database["HOST"] or os.environ.get("PGHOST", "")
-    database["PORT"] = database["PORT"] or os.environ.get("PGPORT", "")
-    running = Stack("demo", app_env(database))
-    yield running
-    running.stop()
-
-
 def probe_all(port: int, paths=PROBES) -> list[tuple[str, int, float]]:
     results = []
     for path in paths:
@@ -161,6 +150,51 @@ def probe_all(port: int, paths=PROBES) -> list[tuple[str, int, float]]:
         status = get(port, path)[0]
         results.append((path, status, time.monotonic() - start))
     return results
+
+
+# ---- a database of this module's own, and the stack on it -----------------------------------
+
+
+def _pg(*args: str, env: dict) -> str:
+    result = subprocess.run([str(ROOT / "scripts" / "pg.sh"), *args], env=env,
+                            capture_output=True, text=True, check=True)  # fmt: skip
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def own_database():
+    """A throwaway cluster (socket only, in its own directory) with the demo data and 1,000
+    synthetic projects; stopping it disturbs nobody else."""
+    root = run_dir("serving-pg")
+    # Socket only, whatever the caller's cluster was started with (make bench adds TCP).
+    env = {k: v for k, v in os.environ.items() if k not in ("PG_EXTRA_OPTS", "PGPORT_LOCAL")}
+    try:
+        values = dict(line.split("=", 1) for line in _pg("start", str(root / "pg"), "serving",
+                                                         env=env).split())  # fmt: skip
+        database = {"NAME": "serving", "HOST": values["PGHOST"], "PORT": values["PGPORT"],
+                    "USER": "postgres"}  # fmt: skip
+        app = app_env(database)
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=app, check=True)
+        subprocess.run([*manage, "load_demo_data", "-v", "0"], env=app, check=True,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+        seed = ("from django.db import connection, transaction\n"
+                "from bench import synthetic\n"
+                "with transaction.atomic():\n"
+                "    synthetic.seed(connection, 1000, prefix='SV')\n")  # fmt: skip
+        subprocess.run([*manage, "shell", "-c", seed], env=app, check=True, cwd=ROOT,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
+        yield {"root": root / "pg", "env": env, "app": app}
+    finally:
+        subprocess.run([str(ROOT / "scripts" / "pg.sh"), "destroy", str(root / "pg")], env=env)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def stack(own_database):
+    running = Stack("serving", own_database["app"])
+    yield running
+    running.stop()
 
 
 # ---- slow clients ---------------------------------------------------------------------------
@@ -285,64 +319,20 @@ def test_the_proxy_says_when_the_app_is_not_there():
     assert "The application is restarting; please try again" in body.decode()
 
 
-# ---- a database of this module's own: large exports, restarts -------------------------------
-
-
-def _pg(*args: str, env: dict) -> str:
-    result = subprocess.run([str(ROOT / "scripts" / "pg.sh"), *args], env=env,
-                            capture_output=True, text=True, check=True)  # fmt: skip
-    return result.stdout
-
-
-@pytest.fixture(scope="module")
-def own_database():
-    """A throwaway cluster (socket only, in its own directory) with the demo data and 1,000
-    synthetic projects; stopping it disturbs nobody else."""
-    root = run_dir("serving-pg")
-    # Socket only, whatever the caller's cluster was started with (make bench adds TCP).
-    env = {k: v for k, v in os.environ.items() if k not in ("PG_EXTRA_OPTS", "PGPORT_LOCAL")}
-    try:
-        values = dict(line.split("=", 1) for line in _pg("start", str(root / "pg"), "serving",
-                                                         env=env).split())  # fmt: skip
-        database = {"NAME": "serving", "HOST": values["PGHOST"], "PORT": values["PGPORT"],
-                    "USER": "postgres"}  # fmt: skip
-        app = app_env(database)
-        manage = [sys.executable, str(ROOT / "manage.py")]
-        subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=app, check=True)
-        subprocess.run([*manage, "load_demo_data", "-v", "0"], env=app, check=True,
-                       stdout=subprocess.DEVNULL)  # fmt: skip
-        seed = ("from django.db import connection, transaction\n"
-                "from bench import synthetic\n"
-                "with transaction.atomic():\n"
-                "    synthetic.seed(connection, 1000, prefix='SV')\n")  # fmt: skip
-        subprocess.run([*manage, "shell", "-c", seed], env=app, check=True, cwd=ROOT)
-        yield {"root": root / "pg", "env": env, "app": app}
-    finally:
-        subprocess.run([str(ROOT / "scripts" / "pg.sh"), "destroy", str(root / "pg")], env=env)
-        shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def own_stack(own_database):
-    running = Stack("own-db", own_database["app"])
-    yield running
-    running.stop()
-
-
-def test_exports_run_while_other_requests_are_answered(own_stack):
+def test_exports_run_while_other_requests_are_answered(stack):
     """Three concurrent GeoPackage exports of ~950 published projects (make bench
     exports 10,000); probes all along."""
     exports = []
 
     def export():
-        exports.append(get(own_stack.port, "/api/v1/projects/export.gpkg", timeout=600))
+        exports.append(get(stack.port, "/api/v1/projects/export.gpkg", timeout=600))
 
     threads = [threading.Thread(target=export) for _ in range(3)]
     for thread in threads:
         thread.start()
     during = []
     while any(thread.is_alive() for thread in threads):
-        answers = probe_all(own_stack.port)
+        answers = probe_all(stack.port)
         if any(thread.is_alive() for thread in threads):
             during.extend(answers)
         time.sleep(0.2)
@@ -368,8 +358,8 @@ DATABASE_ROUTES = [
 
 
 @pytest.fixture(scope="module")
-def routes(own_stack):
-    status, _headers, body = get(own_stack.port, "/api/v1/projects/?limit=1&q=Quy")
+def routes(stack):
+    status, _headers, body = get(stack.port, "/api/v1/projects/?limit=1&q=Quy")
     assert status == 200
     code = json.loads(body)["features"][0]["properties"]["code"]
     return [route.format(code=code) for route in DATABASE_ROUTES]
@@ -391,6 +381,8 @@ def readable_message(headers: dict, body: bytes) -> str:
     text = body.decode("utf-8", "replace")
     if "json" in headers.get("content-type", ""):
         data = json.loads(text)
+        if "database" in data and "detail" not in data:  # /healthz: a document for monitors
+            return f"status {data['status']}, database {data['database']}"
         return data.get("detail") or data.get("description") or ""
     return re.sub(r"<[^>]+>|\s+", " ", text).strip()
 
@@ -401,10 +393,10 @@ def readable_message(headers: dict, body: bytes) -> str:
     "answer Django's generic 500 page and /healthz names the socket path",
 )
 def test_every_route_answers_503_with_a_message_while_the_database_is_down(
-    own_database, own_stack, routes
+    own_database, stack, routes
 ):
-    with database_stopped(own_database, own_stack.port):
-        answers = {path: get(own_stack.port, path) for path in routes}
+    with database_stopped(own_database, stack.port):
+        answers = {path: get(stack.port, path) for path in routes}
     for path, (status, headers, body) in answers.items():
         assert status == 503, (path, status, body[:300])
         message = readable_message(headers, body)
@@ -413,15 +405,15 @@ def test_every_route_answers_503_with_a_message_while_the_database_is_down(
             assert internal not in body.decode("utf-8", "replace"), (path, internal)
 
 
-def test_the_app_recovers_by_itself_when_the_database_comes_back(own_database, own_stack, routes):
-    assert {path: get(own_stack.port, path)[0] for path in routes} == dict.fromkeys(routes, 200)
-    with database_stopped(own_database, own_stack.port):
+def test_the_app_recovers_by_itself_when_the_database_comes_back(own_database, stack, routes):
+    assert {path: get(stack.port, path)[0] for path in routes} == dict.fromkeys(routes, 200)
+    with database_stopped(own_database, stack.port):
         # Down: the health check says so at once, and no route hangs or is cut off by the proxy.
-        assert get(own_stack.port, "/healthz")[0] == 503
+        assert get(stack.port, "/healthz")[0] == 503
         for path in routes:
-            status = get(own_stack.port, path)[0]
+            status = get(stack.port, path)[0]
             assert status in (500, 503), (path, status)
     # Back (database_stopped waited for /healthz): every route answers again, with the same
     # gunicorn and nginx, the stale persistent connections replaced.
-    assert own_stack.process.poll() is None
-    assert {path: get(own_stack.port, path)[0] for path in routes} == dict.fromkeys(routes, 200)
+    assert stack.process.poll() is None
+    assert {path: get(stack.port, path)[0] for path in routes} == dict.fromkeys(routes, 200)
