@@ -9,7 +9,8 @@ Scenarios, each with probes (/healthz and /api/v1/projects/?limit=1, one at a ti
 connections, 10 s timeout) running all along:
   slow_headers  60 connections trickling a header line every 2 s (reconnecting when dropped)
   slow_readers  20 clients fetching a 10,000-project GeoJSON list and reading 1 KB every 2 s
-  exports       4 concurrent anonymous GeoPackage exports of 10,000 projects (~9,000 published)
+  exports       4 clients exporting GeoPackages of 10,000 projects (~9,000 published, anonymous)
+                one after another for 30 s
 and, for the proxy only, a database restart: what routes answer while it is down and how long
 the app takes to answer again once it is back (no restart of the app).
 
@@ -247,11 +248,16 @@ def slow_readers(port: int, seconds: float = 20) -> dict:
     return probe_summary(probes) | {"slow_readers": 20, "response_bytes": size}
 
 
-def exports(port: int, n: int = 4) -> dict:
+def exports(port: int, n: int = 4, seconds: float = 30) -> dict:
+    """n clients exporting one after another for `seconds` (each finishes the one in hand)."""
     results = []
+    stop = time.monotonic() + seconds
 
     def export():
-        results.append(request(port, "/api/v1/projects/export.gpkg", 900))
+        while True:
+            results.append(request(port, "/api/v1/projects/export.gpkg", 900))
+            if time.monotonic() > stop:
+                break
 
     threads = [threading.Thread(target=export) for _ in range(n)]
     start = time.monotonic()
@@ -260,10 +266,15 @@ def exports(port: int, n: int = 4) -> dict:
     probes = probe_while(port, lambda: any(thread.is_alive() for thread in threads))
     for thread in threads:
         thread.join()
+    statuses = {}
+    for status, _seconds, _body in results:
+        statuses[str(status)] = statuses.get(str(status), 0) + 1
+    durations = sorted(seconds for _status, seconds, _body in results)
     return probe_summary(probes) | {
-        "exports": n,
-        "export_statuses": sorted(str(status) for status, _s, _b in results),
-        "export_s": sorted(round(seconds, 1) for _status, seconds, _b in results),
+        "concurrent_exports": n,
+        "export_statuses": statuses,
+        "export_p50_s": round(statistics.median(durations), 1),
+        "export_max_s": round(durations[-1], 1),
         "export_bytes": max(len(body) for _s, _t, body in results),
         "wall_s": round(time.monotonic() - start, 1),
     }
@@ -343,7 +354,7 @@ def bench(out: Path) -> dict:
     proxy, after = setups["proxy"], result["database_restart"]["after"]
     result["met"] = (
         all(proxy[s]["ok"] == proxy[s]["probes"] > 0 for s in proxy)
-        and proxy["exports"]["export_statuses"] == ["200"] * 4
+        and set(proxy["exports"]["export_statuses"]) == {"200"}
         and set(after.values()) == {200}
     )
     return result
@@ -359,7 +370,8 @@ def report(result: dict) -> None:
             line = (f"    {kind:8s} probes ok {r['ok']}/{r['probes']}, p50 {r.get('p50_ms')} ms, "
                     f"p95 {r.get('p95_ms')} ms, max {r.get('max_ms')} ms")  # fmt: skip
             if scenario == "exports":
-                line += f"; exports {r['export_statuses']} in {r['export_s']} s"
+                line += (f"; exports {r['export_statuses']}, p50 {r['export_p50_s']} s, "
+                         f"max {r['export_max_s']} s")  # fmt: skip
             print(line)
     r = result["ratios_old_over_proxy"]
     print("  old / proxy: " + ", ".join(f"{k} {v}x" for k, v in r.items()))
