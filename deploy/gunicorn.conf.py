@@ -29,8 +29,8 @@ worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 # The gthread worker's main loop reports to the arbiter while threads work, so this kills only a
-# process that is truly stuck, never a long export. nginx gives up on a request sooner than that
-# (proxy_read_timeout) and answers the client with a readable 504.
+# process that is truly stuck, never a long export. nginx gives up waiting for an answer after
+# proxy_read_timeout (60 s; exports 600 s) and tells the client so with a readable 504.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
 # nginx opens a new connection per request (no upstream keep-alive, so no race between the two
