@@ -126,9 +126,18 @@ def _copy(stream) -> None:
         sys.stdout.buffer.flush()
 
 
+class Stopped(Exception):
+    """Ctrl+C or SIGTERM while starting."""
+
+
+STOPPING: list[int] = []
+
+
 def wait_until(ready, process: subprocess.Popen, what: str, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while True:
+        if STOPPING:
+            raise Stopped
         if process.poll() is not None:
             raise RuntimeError(f"{what} exited with status {process.returncode}")
         try:
@@ -142,14 +151,21 @@ def wait_until(ready, process: subprocess.Popen, what: str, seconds: float) -> N
 
 
 def stop(process: subprocess.Popen | None, sig: int, seconds: float) -> None:
+    """Ask, and ask again every second: a signal that lands while nginx is still starting is
+    lost (its master then sleeps until the next one). Killed only as a last resort, since a
+    killed nginx master leaves its workers behind."""
     if process is None or process.poll() is not None:
         return
-    process.send_signal(sig)
-    try:
-        process.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        process.send_signal(sig)
+        try:
+            process.wait(timeout=1)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+    process.kill()
+    process.wait()
 
 
 def main() -> int:
@@ -174,9 +190,8 @@ def main() -> int:
         sys.stderr.write(check.stderr)
         return 1
 
-    stopping = []
-    signal.signal(signal.SIGINT, lambda *_: stopping.append(signal.SIGINT))
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(signal.SIGTERM))
+    signal.signal(signal.SIGINT, lambda *_: STOPPING.append(signal.SIGINT))
+    signal.signal(signal.SIGTERM, lambda *_: STOPPING.append(signal.SIGTERM))
 
     env = {
         **os.environ,
@@ -202,19 +217,21 @@ def main() -> int:
             web, "nginx", 30,
         )  # fmt: skip
         print(
-            f"Serving http://{args.host}:{args.port}/ (nginx in front of gunicorn; "
-            f"configuration and logs of this run in {run}). Ctrl+C stops both.",
+            f"Serving http://{args.host}:{args.port}/ (nginx in front of gunicorn; their "
+            f"configuration and sockets are in {run}). Ctrl+C stops both.",
             flush=True,
         )
-        while not stopping:
+        while not STOPPING:
             for name, process in (("gunicorn", app), ("nginx", web)):
                 if process.poll() is not None:
                     time.sleep(0.5)  # Ctrl+C reaches the children too: was it that?
-                    if stopping:
+                    if STOPPING:
                         return 0
                     print(f"serve.py: {name} stopped ({process.returncode})", file=sys.stderr)
                     return 1
             time.sleep(0.3)
+        return 0
+    except Stopped:
         return 0
     except RuntimeError as exc:
         print(f"serve.py: {exc}", file=sys.stderr)
