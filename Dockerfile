@@ -12,4 +12,8 @@ RUN python scripts/fetch_assets.py \
     && SECRET_KEY=build STATIC_ROOT=/app/staticfiles WHITENOISE_USE_FINDERS=false \
        STATICFILES_STORAGE=whitenoise.storage.CompressedManifestStaticFilesStorage \
        python manage.py collectstatic --no-input -v 0
+# gunicorn with the settings every deployment shares; docker-compose.yml puts nginx in front
+# of it (deploy/nginx/bdmap.conf.template), which is the only port it publishes.
+ENV GUNICORN_BIND=0.0.0.0:8000
 EXPOSE 8000
+CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "geo.wsgi"]

@@ -9,16 +9,21 @@ PYTHON ?= python3
 PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
+CHECKOUT := $(shell printf '%s' "$(CURDIR)" | md5sum | cut -c1-10)
 # The project's own database cluster (used when DATABASE_URL is not set): persistent, outside
 # the repository so the postgres user can reach it, one per checkout.
-PGROOT ?= /var/tmp/bdmap/$(shell printf '%s' "$(CURDIR)" | md5sum | cut -c1-10)
+PGROOT ?= /var/tmp/bdmap/$(CHECKOUT)
+# nginx's and gunicorn's run directory (generated config, socket, temporary files), one per
+# checkout and port; outside the repository so nginx's workers (nobody, as root) can reach it.
+RUNDIR ?= /var/tmp/bdmap/$(CHECKOUT)-run/$(PORT)
 
 .PHONY: help run test bench lint format setup deps venv assets env messages manage
 
 help:
 	@echo "make run   - set up everything and serve http://127.0.0.1:$(PORT)"
 	@echo "make test  - set up on a throwaway database and run the whole test suite"
-	@echo "make bench - benchmarks (ratios against baselines in the same run)"
+	@echo "make bench - benchmarks (ratios against baselines in the same run);"
+	@echo "             make bench BENCH_ARGS=--serving measures only the serving stack"
 	@echo "make lint  - ruff check and format check"
 	@echo "make manage ARGS=createsuperuser - any manage.py command against the project database"
 
@@ -55,8 +60,8 @@ run: setup messages
 	$(PY) manage.py migrate --no-input -v 0; \
 	$(PY) manage.py load_demo_data; \
 	$(PY) manage.py check --database default; \
-	echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl+C stops; the database keeps running in $(PGROOT))"; \
-	exec $(VENV)/bin/gunicorn geo.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+	echo "The database keeps running in $(PGROOT) after Ctrl+C."; \
+	exec $(PY) scripts/serve.py --port $(PORT) --run-dir $(RUNDIR)
 
 manage: setup
 	@eval "$$(scripts/db-env.sh $(PGROOT) bdmap)"; $(PY) manage.py $(ARGS)
@@ -65,7 +70,7 @@ test: setup messages
 	@scripts/with-test-db.sh $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup messages
-	@PG_EXTRA_OPTS="-c listen_addresses=127.0.0.1" PGPORT_LOCAL=55439 scripts/with-test-db.sh $(PY) -m bench.run
+	@PG_EXTRA_OPTS="-c listen_addresses=127.0.0.1" PGPORT_LOCAL=55439 scripts/with-test-db.sh $(PY) -m bench.run $(BENCH_ARGS)
 
 lint: venv
 	@$(VENV)/bin/ruff check .

@@ -4,6 +4,10 @@ as JSON under build/bench/. Run on a throwaway database (scripts/with-test-db.sh
 GeoJSON: the project list's PostGIS path (projects.geojson) against the naive DRF-GIS
 GeoFeatureModelSerializer + JSONRenderer, on the same 10,000 synthetic projects, after checking
 that both produce the same features and properties.
+
+Serving (bench/serving.py): slow clients, slow readers and concurrent exports against nginx in
+front of gunicorn, with the old gunicorn-alone set-up as the baseline; then a database restart.
+`python -m bench.run --serving` runs only that part (`make bench BENCH_ARGS=--serving`).
 """
 
 import json
@@ -203,7 +207,16 @@ def main() -> int:
     setup_django()
     from django.db import connection
 
+    from bench import serving
+
     OUT.mkdir(parents=True, exist_ok=True)
+    if "--serving" in sys.argv:
+        result = serving.bench(OUT)
+        serving.report(result)
+        path = OUT / "serving.json"
+        path.write_text(json.dumps(result, indent=2))
+        print(f"Saved {path.relative_to(ROOT)}; all targets met: {result['met']}")
+        return 0 if result["met"] else 1
     with connection.cursor() as cursor:
         cursor.execute("SELECT version(), postgis_lib_version()")
         pg_version, postgis = cursor.fetchone()
@@ -232,6 +245,10 @@ def main() -> int:
         if name in result:
             report_peers(name.replace("peers_", "vs tipg, "), result[name])
             met = met and result[name]["met"]
+    # Last: it restarts the database.
+    result["serving"] = serving.bench(OUT)
+    serving.report(result["serving"])
+    met = met and result["serving"]["met"]
     path = OUT / "results.json"
     path.write_text(json.dumps(result, indent=2))
     print(f"Saved {path.relative_to(ROOT)}; all targets met: {met}")

@@ -1,6 +1,8 @@
-"""Docker does not run here: check that docker-compose.yml parses and names what it must, and
-that every setting the code reads is documented in .env.example."""
+"""Docker does not run here: check that docker-compose.yml parses and names what it must, that
+its proxy is the one make run starts, and that every setting the code reads is documented in
+.env.example."""
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -16,10 +18,49 @@ def test_compose_has_postgis_with_a_health_check_and_the_web_app_under_gunicorn(
     assert db["image"].startswith("postgis/postgis:")
     assert "pg_isready" in " ".join(db["healthcheck"]["test"])
     assert web["depends_on"]["db"]["condition"] == "service_healthy"
-    assert "gunicorn geo.wsgi" in web["command"]
+    assert "gunicorn -c deploy/gunicorn.conf.py geo.wsgi" in web["command"]
     assert web["environment"]["DATABASE_URL"].startswith("postgis://")
     assert "SECRET_KEY" in web["environment"]
     assert (ROOT / "Dockerfile").is_file()
+
+
+def _serve_module():
+    spec = importlib.util.spec_from_file_location("serve", ROOT / "scripts" / "serve.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_compose_puts_the_proxy_in_front_and_publishes_nothing_else():
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    published = {name: service["ports"] for name, service in services.items() if "ports" in service}
+    assert list(published) == ["proxy"], "only the proxy may publish a port"
+    assert published["proxy"] == ["127.0.0.1:8000:8080"]
+    proxy = services["proxy"]
+    assert proxy["image"].startswith("nginx:")
+    assert proxy["environment"]["BDMAP_LISTEN"] == "8080"
+    assert proxy["environment"]["BDMAP_UPSTREAM"] == "web:8000"
+    assert services["web"]["environment"]["GUNICORN_BIND"] == "0.0.0.0:8000"
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+
+
+def test_compose_and_make_run_use_one_nginx_configuration():
+    """The file the proxy container renders is the one scripts/serve.py (make run) renders, and
+    both fill in every placeholder it has."""
+    proxy = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["proxy"]
+    mounts = dict(volume.rsplit(":", 2)[:2] for volume in proxy["volumes"])
+    serve = _serve_module()
+    template = serve.TEMPLATE.relative_to(ROOT)
+    assert mounts == {f"./{template}": "/etc/nginx/templates/default.conf.template"}
+    placeholders = set(re.findall(r"\$\{([A-Z_]+)\}", serve.TEMPLATE.read_text()))
+    assert placeholders == {"BDMAP_LISTEN", "BDMAP_UPSTREAM"}
+    assert placeholders <= set(proxy["environment"])
+    rendered = serve.render(serve.TEMPLATE.read_text(), dict.fromkeys(placeholders, "x"))
+    assert "${" not in rendered
+    # make run and the Dockerfile start gunicorn with the same settings file as compose.
+    assert "scripts/serve.py" in (ROOT / "Makefile").read_text()
+    assert serve.GUNICORN_CONF.relative_to(ROOT).as_posix() == "deploy/gunicorn.conf.py"
+    assert '"deploy/gunicorn.conf.py"' in (ROOT / "Dockerfile").read_text()
 
 
 def test_every_environment_variable_is_documented():
