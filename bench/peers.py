@@ -63,7 +63,7 @@ def start_ours(port: int, log: Path) -> subprocess.Popen:
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "geo.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--log-level", "warning"],
+         "--workers", "2", "--log-level", "warning", "--no-control-socket"],
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )  # fmt: skip
     _wait(port, "/healthz", process)

@@ -115,6 +115,8 @@ def _database() -> dict:
     config.setdefault("OPTIONS", {})["options"] = envstr(
         "PG_OPTIONS", "-c jit=off -c work_mem=32MB"
     )
+    # A database host that does not answer is a quick 503, not a request hanging on connect.
+    config["OPTIONS"].setdefault("connect_timeout", envint("DB_CONNECT_TIMEOUT", 5))
     return config
 
 

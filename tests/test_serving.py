@@ -387,11 +387,6 @@ def readable_message(headers: dict, body: bytes) -> str:
     return re.sub(r"<[^>]+>|\s+", " ", text).strip()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="main renders Unavailable (geo/errors.py) on every surface; until the merge, routes "
-    "answer Django's generic 500 page and /healthz names the socket path",
-)
 def test_every_route_answers_503_with_a_message_while_the_database_is_down(
     own_database, stack, routes
 ):
