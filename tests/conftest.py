@@ -115,6 +115,13 @@ def live_url(live_data, django_db_blocker):
 
 
 @pytest.fixture
+def committed(live_data, django_db_blocker):
+    """ORM access to the committed live data, for live-server tests to compute what they
+    expect: `with committed(): Project.objects.filter(...)`."""
+    return django_db_blocker.unblock
+
+
+@pytest.fixture
 def world(db):
     """The small world of tests/world.py, rolled back after the test."""
     from tests.world import build_world

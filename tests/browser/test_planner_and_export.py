@@ -1,10 +1,17 @@
-"""The planner map (login), the standalone HTML export, and the admin map editor, offline."""
+"""The planner map (login), the standalone HTML export, and the admin map editor, offline.
+
+Expectations are computed from the committed live data with the ORM (`committed`)."""
 
 import re
 
 from playwright.sync_api import expect
 
-UNPUBLISHED = ["GT-12", "YT-02"]
+from projects.models import Project
+
+
+def public(**filters):
+    """What the public may see: published projects of public layers."""
+    return Project.objects.filter(is_published=True, sector__layer__is_public=True, **filters)
 
 
 def log_in(page, url, account, next_path):
@@ -24,31 +31,43 @@ def test_the_planner_map_needs_a_login(page, live_url, offline):
     expect(page).to_have_url(f"{live_url}/accounts/login/?next=/map/")
 
 
-def test_a_planner_sees_unpublished_projects_marked(page, live_url, offline, planner_account):
+def test_a_planner_sees_unpublished_projects_marked(
+    page, live_url, offline, planner_account, committed
+):
+    with committed():
+        everything = sorted(Project.objects.values_list("code", flat=True))
+        unpublished = Project.objects.filter(is_published=False).order_by("code")
+        hidden = [p.code for p in unpublished]
+        # Unpublished points are drawn as markers, one per point.
+        markers = sum(len(p.geom) for p in unpublished if p.geom.geom_type == "MultiPoint")
+        point = next(p.code for p in unpublished if p.geom.geom_type == "MultiPoint")
     log_in(page, live_url, planner_account, "/map/")
     expect(page).to_have_url(re.compile(rf"{live_url}/map/"))
     codes = listed(page)
-    assert set(UNPUBLISHED) <= set(codes) and len(codes) == 57
-    row = page.locator('#results li[data-code="YT-02"]')
+    assert sorted(codes) == everything and hidden
+    row = page.locator(f'#results li[data-code="{point}"]')
     expect(row.locator(".unpublished-badge")).to_have_text("Chưa công khai")
-    expect(page.locator(".project-marker.unpublished")).to_have_count(1)  # YT-02 is a point
+    expect(page.locator(".project-marker.unpublished")).to_have_count(markers)
     row.get_by_role("button").click()
     expect(page.locator(".leaflet-popup-content")).to_contain_text("Chưa công khai")
-    expect(page.locator("#export-geojson")).to_have_attribute("href", "/api/v1/projects/?")
+    expect(page.locator("#export-geojson")).to_have_attribute(
+        "href", "/api/v1/projects/export.geojson?"
+    )
     page.wait_for_function("!document.body.classList.contains('loading')")  # settled view
     offline.screenshot("planner-map")
     # ... and the public map, seen by the same planner, still shows only published projects.
     page.goto(f"{live_url}/")
-    assert not set(UNPUBLISHED) & set(listed(page))
+    assert not set(hidden) & set(listed(page))
 
 
 def test_the_exported_map_opens_with_no_server_and_no_internet(
-    page, live_url, offline, tmp_path, django_db_blocker
+    page, live_url, offline, tmp_path, committed
 ):
-    from projects.models import Project
-
-    with django_db_blocker.unblock():
-        expected = Project.objects.filter(status="under_construction", is_published=True).count()
+    with committed():
+        expected = sorted(public(status="under_construction").values_list("code", flat=True))
+        airport = Project.objects.get(code="GT-02")
+        hidden = set(Project.objects.filter(is_published=False).values_list("code", flat=True))
+    assert "GT-02" in expected and airport.progress_pct is not None
     page.goto(f"{live_url}/?status=under_construction")
     listed(page)
     with page.expect_download() as download:
@@ -59,33 +78,34 @@ def test_the_exported_map_opens_with_no_server_and_no_internet(
     assert "<script src=" not in html and 'rel="stylesheet" href=' not in html
     page.goto(path.as_uri())  # file:// — the live server is not asked for anything
     codes = listed(page)
-    assert "GT-02" in codes and all(c != "GT-12" for c in codes)
-    assert len(codes) == expected
+    assert sorted(codes) == expected and not hidden & set(codes)
     page.locator('#results li[data-code="GT-02"] button').click()
-    expect(page.locator(".leaflet-popup-content")).to_contain_text("35 %")
+    expect(page.locator(".leaflet-popup-content")).to_contain_text(
+        f"{float(airport.progress_pct):g} %".replace(".", ",")
+    )
     offline.screenshot("exported-map")
     assert offline.external == []
 
 
-def test_the_admin_map_editor_works_offline(page, live_url, offline, django_db_blocker):
+def test_the_admin_map_editor_works_offline(page, live_url, offline, committed):
     from django.contrib.auth.models import User
 
-    from projects.models import Project
-
-    with django_db_blocker.unblock():
+    with committed():
         User.objects.create_superuser("browser-admin", password="Admin-pass-2026")
-        pk = Project.objects.get(code="GT-02").pk
+        airport = Project.objects.get(code="GT-02")
     try:
-        page.goto(f"{live_url}/admin/login/?next=/admin/projects/project/{pk}/change/")
+        page.goto(f"{live_url}/admin/login/?next=/admin/projects/project/{airport.pk}/change/")
         page.locator("#id_username").fill("browser-admin")
         page.locator("#id_password").fill("Admin-pass-2026")
         page.locator("input[type=submit]").click()
         map_box = page.locator("#id_geom_map")
         expect(map_box.locator("canvas").first).to_be_visible()
-        page.wait_for_function("document.getElementById('id_geom').value.includes('MultiPolygon')")
+        page.wait_for_function(
+            f"document.getElementById('id_geom').value.includes('{airport.geom.geom_type}')"
+        )
         map_box.scroll_into_view_if_needed()
         offline.screenshot("admin-map-editor")
         assert offline.external == []
     finally:
-        with django_db_blocker.unblock():
+        with committed():
             User.objects.filter(username="browser-admin").delete()

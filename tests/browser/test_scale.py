@@ -1,68 +1,104 @@
 """With 10,000 projects in the database the public map stays usable: the page inlines no
 project data, the API sends at most its cap per request (gzip, generalised geometries), and the
 map switches to vector tiles above a few thousand projects in view. Timings are for `make
-bench`, not for tests."""
+bench`, not for tests: waits here are generous, since the machine may be busy."""
 
 import gzip
 import json
 import re
 import urllib.request
 
+import pytest
 from django.db import connection, transaction
 from playwright.sync_api import expect
 
 from bench import synthetic
 
 N = 10_000
+SETTLED = "!document.body.classList.contains('loading')"
 
 
-def test_the_map_stays_usable_with_ten_thousand_projects(
-    page, live_url, offline, django_db_blocker
-):
-    # One test, so that the synthetic rows never coexist with another test's expectations.
+@pytest.fixture(scope="module")
+def ten_thousand(live_url, django_db_blocker):
+    """N synthetic projects, committed for this module's tests only, removed afterwards."""
     with django_db_blocker.unblock(), transaction.atomic():
         synthetic.seed(connection, N, prefix="SY")
-    try:
-        html = urllib.request.urlopen(f"{live_url}/").read()
-        assert len(html) < 200_000
-        assert b"Synthetic project" not in html and b"SY-000001" not in html
+    yield live_url
+    with django_db_blocker.unblock(), transaction.atomic():
+        synthetic.remove(connection, prefix="SY")
 
-        request = urllib.request.Request(
-            f"{live_url}/api/v1/projects/?bbox=108.3,13.3,109.6,14.9&limit=10000&simplify=0.0007",
-            headers={"Accept-Encoding": "gzip"},
-        )
-        response = urllib.request.urlopen(request)
-        assert response.headers["Content-Encoding"] == "gzip"
-        raw = response.read()
-        body = json.loads(gzip.decompress(raw))
-        assert body["numberMatched"] > N * 0.85  # the published share, plus the demo
-        assert body["numberReturned"] == len(body["features"]) <= 10_000
-        assert len(raw) < len(gzip.decompress(raw)) / 4
 
-        tile_requests = []
-        page.on("request", lambda r: "/tiles/" in r.url and tile_requests.append(r.url))
-        page.goto(f"{live_url}/")
-        page.wait_for_function("document.querySelectorAll('#results li[data-code]').length > 0")
-        # Province view: far more than the threshold, so vector tiles, not GeoJSON.
-        page.wait_for_function(
-            "document.querySelectorAll('.leaflet-projects-pane canvas.leaflet-tile').length > 0"
-        )
-        assert tile_requests and all(".pbf" in url for url in tile_requests)
-        assert page.locator(".leaflet-marker-pane .project-marker").count() == 0
-        assert re.search(r"\d{4}", page.locator("#summary").inner_text())
-        offline.screenshot("public-map-10k")
-        page.get_by_label("Giao thông").uncheck()  # toggling still works at this size
-        page.get_by_label("Giao thông").check()
-        # From the list, a project opens at street level, drawn as GeoJSON with its popup.
-        first = page.locator("#results li[data-code]").first
-        code = first.get_attribute("data-code")
-        first.get_by_role("button").click()
-        expect(page.locator(".leaflet-popup-content")).to_contain_text(code)
-        assert page.evaluate("projectMap.map.getZoom()") >= 12
-        # The popup opens before the street-level GeoJSON arrives: wait for it before the shot.
-        page.wait_for_function("!document.body.classList.contains('loading')")
-        offline.screenshot("public-map-10k-zoomed")
-        assert offline.external == []
-    finally:
-        with django_db_blocker.unblock(), transaction.atomic():
-            synthetic.remove(connection, prefix="SY")
+def open_in_tiles(page, url):
+    page.goto(f"{url}/")
+    page.wait_for_function("document.querySelectorAll('#results li[data-code]').length > 0")
+    # Province view: far more than the threshold, so vector tiles, not GeoJSON.
+    page.wait_for_function(
+        "document.querySelectorAll('.leaflet-projects-pane canvas.leaflet-tile').length > 0"
+    )
+
+
+def test_the_map_stays_usable_with_ten_thousand_projects(page, ten_thousand, offline):
+    live_url = ten_thousand
+    html = urllib.request.urlopen(f"{live_url}/").read()
+    assert len(html) < 200_000
+    assert b"Synthetic project" not in html and b"SY-000001" not in html
+
+    request = urllib.request.Request(
+        f"{live_url}/api/v1/projects/?bbox=108.3,13.3,109.6,14.9&limit=10000&simplify=0.0007",
+        headers={"Accept-Encoding": "gzip"},
+    )
+    response = urllib.request.urlopen(request)
+    assert response.headers["Content-Encoding"] == "gzip"
+    raw = response.read()
+    body = json.loads(gzip.decompress(raw))
+    assert body["numberMatched"] > N * 0.85  # the published share, plus the demo
+    assert body["numberReturned"] == len(body["features"]) <= 10_000
+    assert len(raw) < len(gzip.decompress(raw)) / 4
+
+    tile_requests = []
+    page.on("request", lambda r: "/tiles/" in r.url and tile_requests.append(r.url))
+    open_in_tiles(page, live_url)
+    assert tile_requests and all(".pbf" in url for url in tile_requests)
+    assert page.locator(".leaflet-marker-pane .project-marker").count() == 0
+    assert re.search(r"\d{4}", page.locator("#summary").inner_text())
+    offline.screenshot("public-map-10k")
+    page.get_by_label("Giao thông").uncheck()  # toggling still works at this size
+    page.get_by_label("Giao thông").check()
+    # From the list, a project opens at street level, drawn as GeoJSON with its popup.
+    first = page.locator("#results li[data-code]").first
+    code = first.get_attribute("data-code")
+    first.get_by_role("button").click()
+    expect(page.locator(".leaflet-popup-content")).to_contain_text(code)
+    assert page.evaluate("projectMap.map.getZoom()") >= 12
+    # The popup opens before the street-level GeoJSON arrives: wait for it before the shot.
+    page.wait_for_function(SETTLED, timeout=120_000)
+    offline.screenshot("public-map-10k-zoomed")
+    assert offline.external == []
+
+
+@pytest.mark.xfail(strict=True, reason="app bug: while a project opened from the list at street "
+                   "level waits for its GeoJSON, the map fetches that zoom's vector tiles, one "
+                   "source per layer (300 requests; on a busy server they delayed the GeoJSON "
+                   "by over 30 s)")  # fmt: skip
+def test_a_project_opened_at_street_level_loads_no_vector_tiles(page, ten_thousand, offline):
+    open_in_tiles(page, ten_thousand)
+    page.wait_for_function(SETTLED, timeout=120_000)
+    street_tiles = []
+    page.on("request", lambda r: re.search(r"/tiles/[a-z-]+/1[2-8]/", r.url)
+            and street_tiles.append(r.url))  # fmt: skip
+    # The new view's list is held for two seconds, as a busy server holds it: what the map
+    # asks for meanwhile it asks for at that zoom, whatever the machine's speed.
+    held, api = [], re.compile(r"/api/v1/projects/\?")
+    page.route(api, lambda route: held.append(route))
+    page.locator("#results li[data-code]").first.get_by_role("button").click()
+    for _ in range(300):  # until the map, having moved, asks for the new view's list
+        if held:
+            break
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(2000)
+    page.unroute(api)
+    for route in held:
+        route.fallback()  # on to the offline guard, which lets loopback requests through
+    page.wait_for_function(SETTLED, timeout=120_000)
+    assert held and page.evaluate("projectMap.map.getZoom()") >= 12
+    assert street_tiles == [], f"{len(street_tiles)} tiles, e.g. {street_tiles[:3]}"
