@@ -13,7 +13,9 @@ from projects.api import (
 )
 from projects.exports import URL_PATTERN
 
-router = DefaultRouter()
+# No format suffixes (`projects/GT-01.json`): `export.<format>` must not read as a project code.
+router = DefaultRouter(trailing_slash="/")
+router.include_format_suffixes = False
 router.register("projects", ProjectViewSet, basename="project")
 router.register("layers", LayerViewSet, basename="layer")
 router.register("agencies", AgencyViewSet, basename="agency")

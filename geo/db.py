@@ -51,10 +51,25 @@ class FlipCoordinates(models.Func):
 
 
 class ForcePolygonCCW(models.Func):
-    """ST_ForcePolygonCCW: exterior rings counter-clockwise, holes clockwise (RFC 7946)."""
+    """Exterior rings counter-clockwise, holes clockwise (RFC 7946), for (multi)polygons only:
+    PostGIS 3.3 computes ST_ForcePolygonCCW as ST_Reverse(ST_ForcePolygonCW(…)), which turns
+    lines round. `source` (the stored column) says whether the row holds polygons, so the CASE
+    evaluates the (possibly transformed) expression once."""
 
-    function = "ST_ForcePolygonCCW"
     output_field = GeometryField()
+
+    def __init__(self, expression, source="geom", **extra):
+        super().__init__(expression, source, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        expression, source = self.get_source_expressions()
+        expression_sql, expression_params = compiler.compile(expression)
+        source_sql, source_params = compiler.compile(source)
+        sql = (
+            f"(CASE WHEN ST_Dimension({source_sql}) = 2 THEN ST_ForcePolygonCCW({expression_sql})"
+            f" ELSE {expression_sql} END)"
+        )
+        return sql, (*source_params, *expression_params, *expression_params)
 
 
 class PgCast(models.Func):

@@ -32,6 +32,7 @@ from projects.queries import Parameters
 # The map pages' own parameters: the filters their panel sets, and the view (lat, lon, z).
 MAP_FILTERS = {"q", "layer", "status", "agency", "admin_unit", "priority", "published"}
 MAP_PARAMETERS = MAP_FILTERS | {"lat", "lon", "z"}
+EXPORT_PARAMETERS = MAP_PARAMETERS | set(queries.FILTERS) | set(queries.REST_PERIOD)
 
 CLUSTER_THRESHOLD = 300  # points per layer above which they are clustered
 CANVAS_THRESHOLD = 1500  # features above which lines and polygons are drawn on a canvas
@@ -73,10 +74,10 @@ def _boundaries_for(stamp: tuple, language: str):
     return collection, labels
 
 
-def _read(request, *, planner: bool):
+def _read(request, *, planner: bool, accepted=MAP_PARAMETERS):
     """The page's parameters: the panel's filters (a 400 page naming a bad one) and the view
     from the permalink (lat, lon, z), or the province to be fitted."""
-    params = Parameters(request.GET, MAP_PARAMETERS, strict=False)
+    params = Parameters(request.GET, accepted, strict=False)
     query = queries.read_query(params, user=request.user if planner else None)
     lat = params.number("lat", -90, 90)
     lon = params.number("lon", -180, 180)
@@ -212,7 +213,8 @@ def planner_map(request):
 def export_map(request):
     """The current selection as one HTML file that opens with no internet (for reports)."""
     planner = can_see_unpublished(request.user) and request.GET.get("published") != "true"
-    query, view = _read(request, planner=planner)
+    # A file of the selection takes every filter of the list (links from the API work too).
+    query, view = _read(request, planner=planner, accepted=EXPORT_PARAMETERS)
     user = request.user if planner else None
     context = _map_context(request, view, planner=planner, standalone=True)
     # Round-trip through orjson: the page embeds plain JSON, not raw geometry fragments.

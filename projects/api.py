@@ -134,7 +134,7 @@ class ProjectViewSet(viewsets.ViewSet):
 
     renderer_classes = [JSONRenderer, GeoJSONRenderer, BrowsableAPIRenderer]
     lookup_field = "code"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = queries.PROJECT_CODE.pattern  # `export.xlsx` is no project
 
     def list(self, request):
         params, query = read_projects(request, LIST_PARAMETERS)

@@ -103,11 +103,17 @@ def stream_geojson(projects, *, internal: bool, srid: int = STORAGE_SRID) -> Ite
     yield b"]}\n"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(name: str, value):
     if value is None:
         return ""
     if name in BOOLEANS:
         return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        # A spreadsheet would run it as a formula (CWE-1236): keep it text.
+        return "'" + value
     return value
 
 
@@ -183,11 +189,13 @@ def table(projects, *, internal: bool, srid: int = STORAGE_SRID) -> Table:
     )
 
 
-def _write_layer(path: Path, data: Table, *, layer: str, driver: str, field_names=None, **opts):
+def _write_layer(path: Path, data: Table, *, layer: str, driver: str, field_names=None,
+                 geometry_type=None, columns=None, **opts):  # fmt: skip
     kinds = set(data.kinds)
-    geometry_type = kinds.pop() if len(kinds) == 1 else "Unknown"
+    geometry_type = geometry_type or (kinds.pop() if len(kinds) == 1 else "Unknown")
+    columns = columns or data.columns
     ogr_write(
-        str(path), data.geometries, [data.columns[n] for n in data.names],
+        str(path), data.geometries, [columns[n] for n in data.names],
         fields=[(field_names or {}).get(n, n) for n in data.names], layer=layer, driver=driver,
         geometry_type=geometry_type, crs=f"EPSG:{data.srid}", encoding="UTF-8", **opts,
     )  # fmt: skip
@@ -214,10 +222,12 @@ def write_gpkg(data: Table, folder: Path) -> bytes:
 def write_shp(data: Table, folder: Path) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for kind, part in _by_kind(data).items():
+        parts = _by_kind(data) or {"points": data}  # an empty selection: an empty layer
+        for kind, part in parts.items():
             path = folder / f"projects_{kind}.shp"
             _write_layer(path, part, layer=f"projects_{kind}", driver="ESRI Shapefile",
-                         field_names=FIELD_NAMES)  # fmt: skip
+                         field_names=FIELD_NAMES, geometry_type=None if len(part.kinds)
+                         else "MultiPoint")  # fmt: skip
             for member in sorted(folder.glob(f"projects_{kind}.*")):
                 archive.write(member, member.name)
         fields = "\n".join(f"{FIELD_NAMES[name]:<10}  {name}" for name in data.names)
@@ -233,8 +243,14 @@ def write_shp(data: Table, folder: Path) -> bytes:
 
 
 def write_kml(data: Table, folder: Path) -> bytes:
+    """KML has no date type: dates are written as ISO 8601 text (GDAL would write 2025/01/01)."""
     path = folder / "projects.kml"
-    _write_layer(path, data, layer="projects", driver="KML", dataset_options={"NameField": "name"})
+    columns = dict(data.columns)
+    for name in DATES & set(columns):
+        text = np.datetime_as_string(columns[name], unit="D")
+        columns[name] = np.array([None if v == "NaT" else v for v in text], dtype=object)
+    _write_layer(path, data, layer="projects", driver="KML", columns=columns,
+                 dataset_options={"NameField": "name"})  # fmt: skip
     return path.read_bytes()
 
 

@@ -30,13 +30,14 @@ def geometry_json(geom="geom", *, simplify=None, srid=STORAGE_SRID, flip=False):
     """GeoJSON text of a geometry expression, built by PostGIS: generalised, reprojected and
     axis-swapped as asked, exterior rings counter-clockwise in the output's axis order, about
     1 cm of precision whatever the unit (geo.crs.decimals)."""
+    source = geom
     if simplify:
         geom = SimplifyPreserveTopology(geom, simplify)
     if srid != STORAGE_SRID:
         geom = Transform(geom, srid)
     if flip:
         geom = FlipCoordinates(geom)
-    return AsGeoJSON(ForcePolygonCCW(geom), precision=decimals(srid))
+    return AsGeoJSON(ForcePolygonCCW(geom, source), precision=decimals(srid))
 
 
 @lru_cache(maxsize=8)

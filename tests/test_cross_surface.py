@@ -116,8 +116,6 @@ def test_the_selections_are_not_vacuous(client, world):
     assert len(narrowing) >= len(SELECTIONS) - 4, sizes
 
 
-@pytest.mark.xfail(strict=True, reason="app gap: the HTML export answers 400 to bbox, year_from, "
-                   "year_to, lead_agency and sector, which every other surface takes")  # fmt: skip
 @pytest.mark.parametrize(
     "query", ["bbox=109.1,13.7,109.3,13.9", "year_from=2028", "lead_agency=SXD", "sector=YT"]
 )
@@ -156,9 +154,6 @@ def test_the_files_carry_the_lists_values(planner_client, world):
 EXPRESSWAY = [(109.20, 13.78), (108.90, 13.90), (108.30, 13.98)]  # GT-01, Quy Nhơn → Pleiku
 
 
-@pytest.mark.xfail(strict=True, reason="app bug: the GeoJSON surfaces reverse lines "
-                   "(ST_ForcePolygonCCW is ST_Reverse(ST_ForcePolygonCW) on PostGIS 3.3); "
-                   "the files and OC4IDS keep the drawn direction")  # fmt: skip
 def test_a_line_runs_the_same_way_on_every_surface(client, world):
     lines = {}
     lines["REST"] = get(client, "/api/v1/projects/GT-01/").json()["geometry"]

@@ -20,9 +20,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from geo.tiles import tile_for
-from projects import actions
 from projects.models import Project
 from tests.surfaces import EXPORT_FORMATS, body, decode
+from tests.world import report
 
 pytestmark = pytest.mark.django_db
 
@@ -184,9 +184,7 @@ def mentioned(response, needles: dict[str, list[bytes]]) -> set[str]:
 @pytest.fixture
 def needles(world):
     day = datetime.date(2025, 6, 30)
-    actions.record_progress(
-        world.projects["GT-02"], report_date=day, status="site_clearance", progress_pct=10
-    )
+    report(world.projects["GT-02"], day, "site_clearance", 10)
     hidden = Project.objects.filter(code__in=HIDDEN)
     assert {p.code for p in hidden if not p.is_published} == {"GT-02", "YT-02"}
     assert not hidden.get(code="DN-01").sector.layer.is_public

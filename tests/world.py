@@ -207,3 +207,24 @@ def add_hostile_project(world: World | None = None, code: str = "TM-99") -> Proj
         status="preparing", geom=GEOSGeometry("MULTIPOINT((109.105 13.887))", srid=4326),
         lead_agency=agency, is_published=True, is_illustrative=True,
     )  # fmt: skip
+
+
+def report(project: Project, day, status: str, progress_pct=None, **extra):
+    """A progress report through the write path, as of the project's current version."""
+    project.refresh_from_db(fields=["version"])
+    return actions.record_progress(
+        project, report_date=day, status=status, progress_pct=progress_pct,
+        expected_version=project.version, door="shell", **extra,
+    )  # fmt: skip
+
+
+def another_commit() -> None:
+    """What readers see when another transaction commits a write. A test runs in one
+    transaction, whose writes within a second count as one change of the data version."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from projects.models import DataChange
+
+    last = DataChange.objects.aggregate(last=Max("txid"))["last"] or 0
+    DataChange.objects.create(txid=last + 2**40, changed=timezone.now())

@@ -76,10 +76,10 @@ def test_the_map_stays_usable_with_ten_thousand_projects(page, ten_thousand, off
     assert offline.external == []
 
 
-@pytest.mark.xfail(strict=True, reason="app bug: while a project opened from the list at street "
-                   "level waits for its GeoJSON, the map fetches that zoom's vector tiles, one "
-                   "source per layer (300 requests; on a busy server they delayed the GeoJSON "
-                   "by over 30 s)")  # fmt: skip
+@pytest.mark.xfail(strict=True, reason="issue 9, map pages at scale: while a project opened "
+                   "from the list at street level waits for its GeoJSON, the map fetches "
+                   "that zoom's vector tiles, one source per layer (300 requests; on a busy "
+                   "server they delayed the GeoJSON by over 30 s)")  # fmt: skip
 def test_a_project_opened_at_street_level_loads_no_vector_tiles(page, ten_thousand, offline):
     open_in_tiles(page, ten_thousand)
     page.wait_for_function(SETTLED, timeout=120_000)

@@ -12,6 +12,7 @@ from geo.tiles import tile_for
 from layers import sql
 from projects.models import Project
 from tests.surfaces import decode, get, rest_codes, tile_codes, tile_features, tiles_over
+from tests.world import another_commit
 
 pytestmark = pytest.mark.django_db
 
@@ -283,6 +284,7 @@ def test_public_tiles_are_cacheable_and_planner_tiles_private(client, planner, w
     again = client.get(url(*QUY_NHON_Z8), HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
     Project.objects.filter(code="GT-01").update(name="Đổi tên")
+    another_commit()
     changed = client.get(url(*QUY_NHON_Z8), HTTP_IF_NONE_MATCH=first["ETag"])
     assert changed.status_code == 200  # a change invalidates the ETag
     signed_in = Client()

@@ -10,6 +10,7 @@ from rest_framework.test import APIRequestFactory
 
 from projects.models import Project
 from projects.serializers import ProjectSerializer
+from tests.world import another_commit, report
 
 pytestmark = pytest.mark.django_db
 
@@ -207,11 +208,6 @@ def test_every_bad_parameter_is_reported_at_once(client, world, english):
     assert "bbox" in body["errors"]["colour"]  # it lists what is accepted
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: the query layer's messages are missing from "
-    "locale/vi (this one gained '; see /api/v1/agencies/.'), so they stay English",
-)
 def test_errors_are_in_the_callers_language(client, world):
     body = get(client, "/api/v1/projects/?agency=NOBODY", status=400,
                HTTP_ACCEPT_LANGUAGE="vi").json()  # fmt: skip
@@ -264,15 +260,10 @@ def test_lists_and_details_answer_304_when_unchanged(client, world):
 
 
 def test_a_change_invalidates_the_etag(client, world):
-    from django.utils import timezone
-
-    from projects.models import DataChange
-
     url = "/api/v1/projects/GT-01/"
     before = get(client, url)["ETag"]
     Project.objects.filter(code="GT-01").update(name_en="Renamed")
-    # As another transaction's commit would be seen (this test runs in one transaction).
-    DataChange.objects.create(txid=2**50, changed=timezone.now())
+    another_commit()
     after = client.get(url, HTTP_IF_NONE_MATCH=before)
     assert after.status_code == 200 and after["ETag"] != before
     assert after.json()["properties"]["name_en"] == "Renamed"
@@ -286,13 +277,8 @@ def test_planners_get_private_responses(planner_client, world):
 
 
 def test_progress_reports_of_a_project(client, world):
-    from projects import actions
-
-    project = world.projects["GT-01"]
-    actions.record_progress(
-        project, report_date=datetime.date(2025, 12, 5), status="under_construction",
-        progress_pct=35, is_illustrative=True, expected_version=project.version, door="shell",
-    )  # fmt: skip
+    report(world.projects["GT-01"], datetime.date(2025, 12, 5), "under_construction", 35,
+           is_illustrative=True)  # fmt: skip
     reports = get(client, "/api/v1/projects/GT-01/progress/").json()
     assert [r["report_date"] for r in reports] == ["2025-12-05"]
     assert reports[0]["progress_pct"] == 35.0 and reports[0]["reporting_agency"] is None

@@ -168,8 +168,6 @@ def test_kml_leaves_missing_values_out(client, world, tmp_path):
     assert b'<SimpleData name="planned_start">' in content  # GT-01's, not TM-01's
 
 
-@pytest.mark.xfail(strict=True, reason="app bug: KML writes dates as 2025/01/01 (GDAL's Date "
-                   "text), not ISO 8601 as the exports promise for text formats")  # fmt: skip
 def test_kml_dates_are_iso_8601(client, world, tmp_path):
     expressway = rows_by_code("kml", download(client, "kml"), tmp_path)["GT-01"]
     assert (expressway["planned_start"], expressway["planned_end"]) == ("2025-01-01", "2029-12-31")
@@ -256,8 +254,6 @@ def test_an_empty_selection_is_still_a_valid_file(client, world, tmp_path):
         assert len(pyogrio.read_dataframe(path, layer=layer)) == 0
 
 
-@pytest.mark.xfail(strict=True, reason="app bug: an empty selection's shapefile zip holds only "
-                   "README.txt, no shapefile for GIS software to open")  # fmt: skip
 def test_an_empty_selection_is_still_a_shapefile(client, world, tmp_path):
     archive = zipfile.ZipFile(io.BytesIO(download(client, "shp", "q=nothing matches this")))
     shapefiles = [name for name in archive.namelist() if name.endswith(".shp")]
@@ -317,11 +313,6 @@ def test_streaming_pages_through_large_selections(client, world, monkeypatch):
     assert list(read_csv(download(client, "csv"))) == sorted(PUBLIC)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: GeoJSON reverses lines (ST_ForcePolygonCCW is "
-    "ST_Reverse(ST_ForcePolygonCW) on PostGIS 3.3), so GT-01 starts in Pleiku",
-)
 def test_geojson_keeps_a_lines_direction(client, world):
     (feature,) = json.loads(download(client, "geojson", "code=GT-01"))["features"]
     assert [tuple(v) for v in feature["geometry"]["coordinates"][0]] == EXPRESSWAY
@@ -338,8 +329,6 @@ def test_a_long_vietnamese_name_is_cut_on_a_character_boundary_in_a_shapefile(
     assert len(cut.encode()) <= 254 and long.startswith(cut) and len(cut) > 150
 
 
-@pytest.mark.xfail(strict=True, reason="app bug (CWE-1236): a CSV cell starting with = + - @ "
-                   "is written as it is, so a spreadsheet runs it as a formula")  # fmt: skip
 def test_csv_cells_cannot_become_spreadsheet_formulas(client, world):
     Project.objects.filter(code="GT-01").update(name_en='=HYPERLINK("http://example.com","x")')
     cell = read_csv(download(client, "csv"))["GT-01"]["name_en"]
