@@ -122,7 +122,7 @@ def rest_body(error: ServiceError) -> dict:
     body = {"detail": error.message, "code": error.code}
     if error.parameter:
         body["parameter"] = error.parameter
-    if getattr(error, "errors", None):
+    if len(getattr(error, "errors", None) or ()) > 1:
         body["errors"] = error.errors
     return body
 
