@@ -12,6 +12,7 @@ from django.contrib.gis.geos import Polygon
 from django.db import connection, transaction
 from django.db.models import F, Field, Func, Value
 
+from geo.crs import STORAGE_SRID
 from geo.tiles import pixel_metres, tile_lonlat_bounds
 
 EXTENT = 4096  # MVT grid
@@ -40,7 +41,7 @@ class AsMVTGeom(Func):
 def _tile_rows(queryset, z: int, x: int, y: int, *, internal: bool):
     """The ORM query of one tile's rows (not run): geometry ready for ST_AsMVT as `mvt`."""
     box = Polygon.from_bbox(tile_lonlat_bounds(z, x, y, margin=BUFFER / EXTENT))
-    box.srid = 4326
+    box.srid = STORAGE_SRID
     geometry = Transform("geom", 3857)
     if z < SIMPLIFY_BELOW:
         # Plain Douglas-Peucker by one pixel, keeping collapsed features: topology-preserving

@@ -502,7 +502,7 @@ def _box(bbox) -> MultiPolygon:
         north, south = north + 1e-9, south - 1e-9
     parts = [(west, south, east, north)] if west <= east else [
         (west, south, 180.0, north), (-180.0, south, east, north)]  # fmt: skip
-    return MultiPolygon(*(Polygon.from_bbox(part) for part in parts), srid=4326)
+    return MultiPolygon(*(Polygon.from_bbox(part) for part in parts), srid=crs_table.STORAGE_SRID)
 
 
 def apply(projects, query: ProjectQuery):
