@@ -244,9 +244,13 @@ class Parameters:
             return []
         return list(dict.fromkeys(found))
 
-    def choices(self, name: str, allowed: Iterable[str], what: str) -> tuple[str, ...]:
-        allowed = list(allowed)
+    def choices(self, name: str, allowed, what: str) -> tuple[str, ...]:
+        """Values checked against `allowed` (an iterable, or a callable giving one, so that a
+        lookup in the database runs only when the parameter is given)."""
         chosen = self.values(name)
+        if not chosen:
+            return ()
+        allowed = list(allowed() if callable(allowed) else allowed)
         unknown = [value for value in chosen if value not in allowed]
         if unknown:
             self.fail(
@@ -429,7 +433,6 @@ def read_query(params: Parameters, *, user, bbox_crs: str | None = None, period=
 
     `bbox_crs` names the parameter giving the bbox's CRS (OGC API); `period` is "years"
     (REST's year_from/year_to) or "datetime" (OGC API)."""
-    layers = visible_layer_slugs(user)
     agency = _agency(params, "agency")
     lead = _agency(params, "lead_agency")
     codes = params.values("code")
@@ -447,9 +450,9 @@ def read_query(params: Parameters, *, user, bbox_crs: str | None = None, period=
     span = params.years() if period == "years" else params.interval("datetime")
     return ProjectQuery(
         bbox=params.bbox("bbox", bbox_crs),
-        layers=params.choices("layer", layers, _("layer")),
+        layers=params.choices("layer", lambda: visible_layer_slugs(user), _("layer")),
         sectors=params.choices(
-            "sector", Sector.objects.values_list("code", flat=True), _("sector")
+            "sector", lambda: Sector.objects.values_list("code", flat=True), _("sector")
         ),  # fmt: skip
         statuses=params.choices("status", Status.values, _("status")),
         priorities=params.choices("priority", Priority.values, _("priority horizon")),
