@@ -45,13 +45,9 @@ class LayerViewSet(viewsets.ReadOnlyModelViewSet):
         Parameters(request.GET, {"format"}).check()
 
     def get_queryset(self):
-        layers = Layer.objects.select_related("sector").order_by("kind", "sort_order")
-        visible = (
-            Q()
-            if can_see_unpublished(self.request.user)
-            else Q(sector__projects__is_published=True)
+        user = self.request.user
+        layers = (
+            Layer.objects.visible_to(user).select_related("sector").order_by("kind", "sort_order")
         )
-        layers = layers.annotate(project_count=Count("sector__projects", filter=visible))
-        if not can_see_unpublished(self.request.user):
-            layers = layers.filter(is_public=True)
-        return layers
+        visible = Q() if can_see_unpublished(user) else Q(sector__projects__is_published=True)
+        return layers.annotate(project_count=Count("sector__projects", filter=visible))

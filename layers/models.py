@@ -5,7 +5,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from projects.access import can_see_unpublished
 from projects.models import AdminUnit, BilingualName, Sector
+
+
+class LayerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Every layer for planners and staff, public ones for everyone else: the same rule
+        as projects.access (whose projects of a non-public layer the public never sees)."""
+        return self if can_see_unpublished(user) else self.filter(is_public=True)
 
 
 class Layer(BilingualName):
@@ -41,6 +49,8 @@ class Layer(BilingualName):
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_public = models.BooleanField(_("public"), default=True)
     visible_by_default = models.BooleanField(_("shown by default"), default=True)
+
+    objects = LayerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("layer")

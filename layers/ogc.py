@@ -137,10 +137,8 @@ def _collections(request) -> dict[str, Collection]:
         "projects": Collection("projects", _("Infrastructure projects"),
                                _("Every project of the 2024 plan, all sectors."), "projects"),
     }  # fmt: skip
-    layers = Layer.objects.filter(kind=Layer.Kind.THEMATIC).select_related("sector")
-    if not can_see_unpublished(request.user):
-        layers = layers.filter(is_public=True)
-    for layer in layers:
+    layers = Layer.objects.visible_to(request.user).filter(kind=Layer.Kind.THEMATIC)
+    for layer in layers.select_related("sector"):
         description = _("Projects of the sector “%(sector)s” (plan section %(section)s).") % {
             "sector": layer.sector.display_name, "section": layer.sector.plan_section}  # fmt: skip
         result[layer.slug] = Collection(
@@ -165,9 +163,51 @@ def _instant(day: datetime.date | None) -> str | None:
     return f"{day.isoformat()}T00:00:00Z" if day else None
 
 
-def _describe(request, collection: Collection, media: str) -> dict:
-    queryset = collection.queryset(request.user).order_by()
-    extent = queryset.aggregate(box=Extent("geom"))["box"] or PROVINCE_BBOX
+def _either(pick, a, b):
+    """pick(a, b) when both are given, else whichever is."""
+    return pick(a, b) if a is not None and b is not None else a if a is not None else b
+
+
+@dataclass
+class CollectionExtent:
+    box: tuple | None = None  # west, south, east, north (CRS84)
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+    def widen(self, other: "CollectionExtent") -> None:
+        if other.box:
+            self.box = tuple(
+                _either(pick, mine, theirs)
+                for pick, mine, theirs in zip(
+                    (min, min, max, max), self.box or (None,) * 4, other.box, strict=True
+                )
+            )
+        self.start = _either(min, self.start, other.start)
+        self.end = _either(max, self.end, other.end)
+
+
+def _extents(user, collections) -> dict[str, CollectionExtent]:
+    """The spatial and temporal extent of each collection, in one grouped query for the
+    projects (by sector) and one for the units, rather than two per collection."""
+    by_sector = {
+        row["sector_id"]: CollectionExtent(row["box"], row["start"], row["end"])
+        for row in visible_projects(user).order_by().values("sector_id").annotate(
+            box=Extent("geom"), start=Min("planned_start"), end=Max("planned_end"))
+    }  # fmt: skip
+    result = {}
+    for collection in collections:
+        extent = CollectionExtent()
+        if collection.kind == "units":
+            extent.box = collection.queryset(user).aggregate(box=Extent("geom"))["box"]
+        else:
+            for sector_id, part in by_sector.items():
+                if collection.sector_id in (None, sector_id):
+                    extent.widen(part)
+        result[collection.id] = extent
+    return result
+
+
+def _describe(request, collection: Collection, media: str, extent: CollectionExtent) -> dict:
     items = reverse("ogc-items", args=[collection.id])
     description = {
         "id": collection.id,
@@ -176,7 +216,8 @@ def _describe(request, collection: Collection, media: str) -> dict:
         "itemType": "feature",
         "crs": ogc_crs_uris(),
         "storageCrs": CRS84,
-        "extent": {"spatial": {"bbox": [[round(v, 6) for v in extent]], "crs": CRS84}},
+        "extent": {"spatial": {"bbox": [[round(v, 6) for v in extent.box or PROVINCE_BBOX]],
+                               "crs": CRS84}},
         "links": [
             _link(_url(request, "ogc-collection", collection.id), "self", JSON, collection.title),
             _link(_url(request, "ogc-collection", collection.id, f="html"), "alternate", HTML,
@@ -189,13 +230,11 @@ def _describe(request, collection: Collection, media: str) -> dict:
     if media == HTML:  # the links a reader of this page follows first
         description["links"][0:2] = description["links"][1::-1]
         description["links"][0]["rel"], description["links"][1]["rel"] = "self", "alternate"
-    if collection.kind == "projects":
-        period = queryset.aggregate(start=Min("planned_start"), end=Max("planned_end"))
-        if period["start"] or period["end"]:
-            description["extent"]["temporal"] = {
-                "interval": [[_instant(period["start"]), _instant(period["end"])]],
-                "trs": TRS,
-            }
+    if collection.kind == "projects" and (extent.start or extent.end):
+        description["extent"]["temporal"] = {
+            "interval": [[_instant(extent.start), _instant(extent.end)]],
+            "trs": TRS,
+        }
     return description
 
 
@@ -242,7 +281,9 @@ def collections(request):
     params.check()
 
     def build():
-        described = [_describe(request, c, JSON) for c in _collections(request).values()]
+        found = _collections(request).values()
+        extents = _extents(request.user, found)
+        described = [_describe(request, c, JSON, extents[c.id]) for c in found]
         body = {"links": _alternates(request, media), "collections": described}
         return _answer(request, media, body, "layers/ogc/collections.html")
 
@@ -257,7 +298,7 @@ def collection(request, collection_id):
     found = _collection(request, collection_id)
 
     def build():
-        body = _describe(request, found, media)
+        body = _describe(request, found, media, _extents(request.user, [found])[found.id])
         return _answer(request, media, body, "layers/ogc/collection.html",
                        {"crs_list": ogc_crs_uris()})  # fmt: skip
 
@@ -280,7 +321,7 @@ def _unit_query(params: Parameters, queryset):
     if kinds:
         queryset = queryset.filter(kind__in=kinds)
     if bbox:
-        queryset = queryset.filter(geom__intersects=queries._box(bbox))
+        queryset = queryset.filter(geom__intersects=queries.bbox_area(bbox))
     if period:
         start, end = period
         if start:
