@@ -113,11 +113,10 @@ def bench_geojson(n: int = 10_000, repeat: int = 5) -> dict:
 
 def bench_peers(n: int, tiles: int = 200) -> dict:
     """Our tiles and bbox GeoJSON against tipg's, over HTTP, on n synthetic projects."""
-    import socket
-
     from django.db import connection, transaction
 
     from bench import peers, synthetic
+    from bench.processes import free_port
 
     with transaction.atomic():
         synthetic.remove(connection, prefix="SY")
@@ -128,11 +127,6 @@ def bench_peers(n: int, tiles: int = 200) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE projects_project")
     connection.close()
-
-    def free_port() -> int:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            return sock.getsockname()[1]
 
     ours_port, tipg_port = free_port(), free_port()
     ours = peers.start_ours(ours_port, OUT / "ours.log")

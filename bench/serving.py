@@ -33,6 +33,8 @@ import time
 from contextlib import suppress
 from pathlib import Path
 
+from bench.processes import free_port, stop
+
 ROOT = Path(__file__).resolve().parent.parent
 PROBES = ["/healthz", "/api/v1/projects/?limit=1"]
 PROBE_TIMEOUT = 10.0
@@ -187,15 +189,9 @@ def _env() -> dict:
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Server:
     def __init__(self, kind: str, log: Path):
-        self.kind, self.port, self.run = kind, _free_port(), None
+        self.kind, self.port, self.run = kind, free_port(), None
         env = _env()
         if kind == "old":
             command = [sys.executable, "-m", "gunicorn", "geo.wsgi", "--bind",
@@ -220,13 +216,7 @@ class Server:
             time.sleep(0.3)
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process)
         self.log.close()
         if self.run:
             shutil.rmtree(self.run, ignore_errors=True)

@@ -15,7 +15,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from geo.errors import BadRequest, NotAcceptable, NotFound, ServiceError
 from geo.errors import MethodNotAllowed as MethodNotAllowedError
 from geo.http import read_only, render_error
-from geo.middleware import database_unavailable, translate_exception
+from geo.middleware import translate_exception
 
 logger = logging.getLogger(__name__)
 
@@ -126,6 +126,3 @@ class SessionAuthentication(authentication.SessionAuthentication):
         if view is not None and request.method not in view.allowed_methods:
             return
         super().enforce_csrf(request)
-
-
-__all__ = ["bad_request", "database_unavailable", "drf_exception_handler", "healthz"]

@@ -17,12 +17,12 @@ from geo.tiles import valid_tile
 from layers import sql
 from projects.access import can_see_unpublished, visible_layer_slugs, visible_projects
 from projects.caching import conditional
-from projects.queries import FILTERS, REST_PERIOD, Parameters, read_query, select
+from projects.queries import REST_FILTERS, Parameters, read_query, select
 
 MVT = "application/vnd.mapbox-vector-tile"
 MIN_ZOOM, MAX_ZOOM = 0, 18
 ALL = "projects"
-TILE_PARAMETERS = {*FILTERS, *REST_PERIOD}
+TILE_PARAMETERS = set(REST_FILTERS)
 # What a tile carries for each project (a client reads the rest from /api/v1/projects/<code>/).
 FIELDS = {
     "code": "String",

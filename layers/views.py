@@ -32,7 +32,7 @@ from projects.queries import Parameters
 # The map pages' own parameters: the filters their panel sets, and the view (lat, lon, z).
 MAP_FILTERS = {"q", "layer", "status", "agency", "admin_unit", "priority", "published"}
 MAP_PARAMETERS = MAP_FILTERS | {"lat", "lon", "z"}
-EXPORT_PARAMETERS = MAP_PARAMETERS | set(queries.FILTERS) | set(queries.REST_PERIOD)
+EXPORT_PARAMETERS = MAP_PARAMETERS | set(queries.REST_FILTERS)
 
 CLUSTER_THRESHOLD = 300  # points per layer above which they are clustered
 CANVAS_THRESHOLD = 1500  # features above which lines and polygons are drawn on a canvas

@@ -31,15 +31,15 @@ from projects.access import can_see_unpublished
 from projects.caching import conditional
 from projects.geojson import PROPERTIES, collection, unit_features
 from projects.models import PLAN_DATE, AdminUnit, Agency
-from projects.queries import FILTERS, REST_PERIOD, Parameters, ProjectQuery, read_query, select
+from projects.queries import REST_FILTERS, Parameters, ProjectQuery, read_query, select
 from projects.schema import ref
 from projects.serializers import AgencySerializer, ProgressReportSerializer
 
 GEOJSON = "application/geo+json"
 # DRF's own `format` chooses a renderer; it is part of this surface's spelling.
-LIST_PARAMETERS = {*FILTERS, *REST_PERIOD, "limit", "offset", "simplify", "properties", "format"}
-EXPORT_PARAMETERS = {*FILTERS, *REST_PERIOD, "crs", "format"}
-OC4IDS_PARAMETERS = {*FILTERS, *REST_PERIOD, "limit", "offset", "format"}
+LIST_PARAMETERS = {*REST_FILTERS, "limit", "offset", "simplify", "properties", "format"}
+EXPORT_PARAMETERS = {*REST_FILTERS, "crs", "format"}
+OC4IDS_PARAMETERS = {*REST_FILTERS, "limit", "offset", "format"}
 PLAIN = {"format"}
 
 
@@ -64,8 +64,7 @@ _EXAMPLES = {
     "admin_unit": ("An Nhơn", "549"),
 }
 _DOCUMENTED = {
-    **FILTERS,
-    **REST_PERIOD,
+    **REST_FILTERS,
     "limit": f"Features per page (1–{queries.MAX_LIMIT}, default {queries.DEFAULT_LIMIT}).",
     "offset": "Features to skip (see the `next` link).",
 }
@@ -87,7 +86,7 @@ def _parameter(name: str, description: str, schema: dict | None = None) -> OpenA
     )
 
 
-FILTER_PARAMETERS = [_parameter(name, text) for name, text in {**FILTERS, **REST_PERIOD}.items()]
+FILTER_PARAMETERS = [_parameter(name, text) for name, text in REST_FILTERS.items()]
 PAGE_PARAMETERS = [_parameter(name, _DOCUMENTED[name]) for name in ("limit", "offset")]
 LIST_ONLY = [
     _parameter("simplify", "Generalise geometries by this tolerance in degrees, for "

@@ -80,6 +80,8 @@ REST_PERIOD = {
     "year_from": "Planned to end in or after this year (undated projects are kept).",
     "year_to": "Planned to start in or before this year (undated projects are kept).",
 }
+# The filters of the surfaces that spell a period with years (REST, tiles, the HTML export).
+REST_FILTERS = {**FILTERS, **REST_PERIOD}
 OGC_PERIOD = {
     "datetime": "RFC 3339 instant or interval (start/end, `..` open) meeting the planned "
     "period; dates without an offset are Vietnamese dates; undated ends are open.",
@@ -170,7 +172,7 @@ def _allowed_list(values: Iterable[str]) -> str:
 class Parameters:
     """A query string read against the parameters one surface accepts."""
 
-    data: object  # a QueryDict (or any mapping with getlist)
+    data: object  # a QueryDict
     accepted: Iterable[str]
     errors: dict[str, str] = field(default_factory=dict)
     # The APIs refuse an empty value for a typed parameter (`limit=`), as their documents say;
@@ -196,7 +198,7 @@ class Parameters:
     def raw(self, name: str, *, typed: bool = False) -> str | None:
         """The parameter's value (the last one if repeated), stripped; None when absent or
         empty. A `typed` parameter given empty is an error in strict mode."""
-        given = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data[name]]
+        given = self.data.getlist(name)
         values = [v.strip() for v in given if v is not None and v.strip()]
         if not values:
             if given and typed and self.strict:
@@ -237,7 +239,7 @@ class Parameters:
     def values(self, name: str) -> list[str]:
         """Comma-separated values, repeated parameters merged (status=a,b or status=a&status=b)."""
         found = []
-        for value in self.data.getlist(name) if hasattr(self.data, "getlist") else []:
+        for value in self.data.getlist(name):
             found.extend(part.strip() for part in value.split(",") if part.strip())
         if len(found) > 100 or any(len(v) > 64 for v in found):
             self.fail(name, _("“%(name)s” holds too many or too long values.") % {"name": name})
@@ -496,7 +498,8 @@ def search_document():
     return Lower(ImmutableUnaccent(text))
 
 
-def _box(bbox) -> MultiPolygon:
+def bbox_area(bbox) -> MultiPolygon:
+    """The area of a lon/lat bbox to intersect with, split in two across the antimeridian."""
     west, south, east, north = bbox
     # A zero-width box (a line or point) still selects what touches it.
     if east == west:
@@ -512,7 +515,7 @@ def apply(projects, query: ProjectQuery):
     """Narrow a queryset of projects by a query (visibility is the caller's: see select())."""
     if query.bbox:
         # && uses the spatial index; ST_Intersects keeps works that cross the box.
-        projects = projects.filter(geom__intersects=_box(query.bbox))
+        projects = projects.filter(geom__intersects=bbox_area(query.bbox))
     if query.layers:
         projects = projects.filter(sector__layer__slug__in=query.layers)
     for values, lookup in (

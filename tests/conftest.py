@@ -8,7 +8,6 @@ so the per-test worlds never meet committed rows.
 """
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.db import connection
 from django.utils import translation
+
+from bench.processes import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,12 +55,6 @@ def django_db_setup(django_test_environment, django_db_blocker):
         teardown_databases(config, verbosity=0)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_data(django_db_setup, django_db_blocker):
     """Committed data for the live server: the demo data and a project with a hostile name."""
@@ -76,7 +71,7 @@ def live_url(live_data, django_db_blocker):
     """The app under gunicorn, on the test database holding the committed live data."""
     with django_db_blocker.unblock():
         settings_dict = connection.settings_dict
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PGDATABASE": settings_dict["NAME"],

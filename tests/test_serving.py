@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.processes import free_port, stop
 from bench.serving import SlowClients
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,12 +59,6 @@ serve = _serve_module()
 
 
 # ---- helpers --------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def run_dir(prefix: str) -> Path:
@@ -132,13 +127,7 @@ class Stack:
             time.sleep(0.3)
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process)
         self.log.close()
         shutil.rmtree(self.run, ignore_errors=True)
 
