@@ -4,7 +4,9 @@ place where an error of the family in geo.errors becomes a response.
 Each surface has its own error shape, chosen by the path:
 - `/api/…` (REST) and `/tiles/…`: JSON `{"detail", "code", "parameter"?, "errors"?}`;
 - `/ogc/…`: the OGC API exception JSON `{"code", "description", …}`, or HTML when asked for;
-- pages: a small HTML page that needs no database (it must render while the database is down).
+- pages: a small HTML page that needs no database (it must render while the database is down),
+  in the request's language; a 404 offers the map's search. A caller that prefers JSON (a
+  script) gets the REST shape instead.
 """
 
 import functools
@@ -132,9 +134,20 @@ _PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;
-color:#1c2529}}h1{{font-size:1.4rem}}code{{background:#eef2f3;padding:0 .2em}}</style>
-</head><body><main><h1>{title}</h1><p>{message}</p>{parameter}
+color:#1c2529}}h1{{font-size:1.4rem}}code{{background:#eef2f3;padding:0 .2em}}
+a{{color:#12436d}}form{{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:1rem 0}}
+label{{display:block;font-weight:600}}
+input,button{{font:inherit;min-height:44px;padding:.4rem .6rem}}
+input{{width:min(22rem,100%);border:1px solid #8a99a3;border-radius:3px}}
+button{{background:#12436d;color:#fff;border:0;border-radius:3px;min-width:44px}}
+p a{{display:inline-block;padding:.6rem 0}}</style>
+</head><body><main><h1>{title}</h1><p>{message}</p>{parameter}{search}
 <p><a href="/">{home}</a></p></main></body></html>"""
+
+# A page that is not there: let the person look for what they meant (the map's own search).
+_SEARCH = """<form action="/" method="get" role="search"><div><label for="q">{label}</label>
+<input id="q" name="q" type="search" autocomplete="off"></div>
+<button type="submit">{button}</button></form>"""
 
 
 def _page(error: ServiceError, request) -> HttpResponse:
@@ -151,8 +164,15 @@ def _page(error: ServiceError, request) -> HttpResponse:
     if error.parameter:
         label, name = html.escape(_("Parameter:")), html.escape(error.parameter)
         parameter = f"<p>{label} <code>{name}</code></p>"
+    search = ""
+    if error.status == 404:
+        search = _SEARCH.format(
+            label=html.escape(_("Search the projects by name or code")),
+            button=html.escape(_("Search")),
+        )
     body = _PAGE.format(
         lang=html.escape(get_language() or "vi"),
+        search=search,
         title=html.escape(titles.get(error.status, _("Something went wrong"))),
         message=html.escape(error.message),
         parameter=parameter,
@@ -161,9 +181,18 @@ def _page(error: ServiceError, request) -> HttpResponse:
     return HttpResponse(body, status=error.status, content_type="text/html; charset=utf-8")
 
 
+def wants_json(request) -> bool:
+    """Whether a caller of a page prefers JSON to HTML (a script's fetch, not a browser)."""
+    accept = request.headers.get("Accept", "")
+    offered = ["text/html", "application/json"]
+    return bool(accept.strip()) and negotiate(accept, offered) == "application/json"
+
+
 def render_error(request, error: ServiceError) -> HttpResponse:
     """The one place an error becomes a response, in the shape of the request's surface."""
     where = surface(request)
+    if where == "page" and wants_json(request):
+        where = "rest"
     if where == "ogc":
         if wants_html(request):
             response = _page(error, request)

@@ -1,29 +1,90 @@
-"""Progress over time as an inline SVG chart: drawn on the server, no script, no CDN."""
+"""Progress over time as an inline SVG chart: drawn on the server, no script, no CDN.
 
+Actual progress is the reports' percentages; planned progress is assumed linear from 0 % at
+the planned start to 100 % at the planned end (the plan gives no schedule), and the legend
+says so. Dots are the map's status symbols (layers.styles), so a dot reads like a map marker.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass
 from html import escape
 
-from layers.styles import STATUS_STYLES
+from layers.styles import SHAPES, STATUS_STYLES, status_symbol_svg
 
-WIDTH, HEIGHT = 560, 220
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 14, 34
+# A small viewBox and large type: the chart scales down to a phone's 360 px and its labels
+# must stay at least 11 px there (14 × 360 / 440 ≈ 11.5).
+WIDTH, HEIGHT = 440, 236
+LEFT, RIGHT, TOP, BOTTOM = 52, 16, 14, 34
+FONT = 14
+ACTUAL_COLOUR, PLANNED_COLOUR, GRID, INK = "#12436d", "#5f6b73", "#dde3e8", "#3d4a52"
+PLANNED_DASH = "7 5"
 
 
-def progress_chart_svg(reports, *, title: str = "", empty: str = "") -> str:
-    """A line of physical progress (%) against report dates, one status-coloured dot per report.
+@dataclass
+class ChartText:
+    """The chart's words, translated by the caller."""
 
-    `reports` are objects with report_date, progress_pct, status (oldest first). Returns `empty`
-    when fewer than one report gives a percentage.
+    title: str
+    actual: str  # legend: the solid line
+    planned: str  # legend: the dashed line (names the assumption and the dates)
+    dots: str  # legend: what a dot's shape and colour mean
+    summary: str  # <desc>: the latest figures in a sentence
+    status_labels: dict  # status value → label
+
+
+def _text_width(text: str, size: float = FONT) -> float:
+    """A generous estimate of a label's width (no font metrics on the server)."""
+    return len(text) * size * 0.62
+
+
+def _date_ticks(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, str]]:
+    """1 January of each year inside the span (thinned to at most six), or the span's two
+    ends as dates when it covers less than two new years."""
+    years = [datetime.date(y, 1, 1) for y in range(start.year + 1, end.year + 1)]
+    if start.month == 1 and start.day == 1:
+        years.insert(0, start)
+    if len(years) < 2:
+        return [(start, f"{start:%d/%m/%Y}"), (end, f"{end:%d/%m/%Y}")]
+    step = math.ceil(len(years) / 6)
+    return [(day, str(day.year)) for day in years[::step]]
+
+
+def _anchored(x: float, label: str) -> tuple[float, str]:
+    """Keep a label inside the viewBox: centred where it fits, else flush with the edge."""
+    half = _text_width(label) / 2
+    if x - half < 2:
+        return 2, "start"
+    if x + half > WIDTH - 2:
+        return WIDTH - 2, "end"
+    return x, "middle"
+
+
+def planned_pct(day, start, end) -> float | None:
+    """The assumed plan: linear from 0 % at the start to 100 % at the end."""
+    if not start or not end or end <= start:
+        return None
+    share = (day - start).days / (end - start).days
+    return max(0.0, min(100.0, 100 * share))
+
+
+def progress_chart_svg(reports, *, text: ChartText, planned_start=None, planned_end=None) -> str:
+    """A figure: the SVG chart and its legend. Empty when no report gives a percentage.
+
+    `reports` are objects with report_date, progress_pct, status (oldest first).
     """
     points = [r for r in reports if r.progress_pct is not None]
     if not points:
-        return empty
-    first, last = points[0].report_date, points[-1].report_date
-    span = max((last - first).days, 1)
+        return ""
+    planned = planned_pct(points[0].report_date, planned_start, planned_end) is not None
+    days = [r.report_date for r in points] + ([planned_start, planned_end] if planned else [])
+    first, last = min(days), max(days)
+    if first == last:
+        first, last = first - datetime.timedelta(days=30), last + datetime.timedelta(days=30)
+    span = (last - first).days
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(day):
-        if len(points) == 1:
-            return LEFT + plot_w / 2
         return LEFT + plot_w * (day - first).days / span
 
     def y(value):
@@ -31,27 +92,72 @@ def progress_chart_svg(reports, *, title: str = "", empty: str = "") -> str:
 
     parts = [
         f'<svg class="progress-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="chart-title">{escape(title)}</title>',
+        f'aria-labelledby="chart-title" aria-describedby="chart-desc" '
+        f'xmlns="http://www.w3.org/2000/svg" '
+        f'font-family="system-ui, sans-serif" font-size="{FONT}">',
+        f'<title id="chart-title">{escape(text.title)}</title>',
+        f'<desc id="chart-desc">{escape(text.summary)}</desc>',
     ]
     for tick in (0, 25, 50, 75, 100):
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
-            f'stroke="#dde3e8" stroke-width="1"/>'
-            f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="#52616b">{tick} %</text>'
+            f'stroke="{GRID}" stroke-width="1"/>'
+            f'<text x="{LEFT - 6}" y="{y(tick) + 5:.1f}" text-anchor="end" '
+            f'fill="{INK}">{tick} %</text>'
+        )
+    for day, label in _date_ticks(first, last):
+        tx, anchor = _anchored(x(day), label)
+        parts.append(
+            f'<line x1="{x(day):.1f}" x2="{x(day):.1f}" y1="{TOP}" y2="{HEIGHT - BOTTOM + 4}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+            f'<text x="{tx:.1f}" y="{HEIGHT - 10}" text-anchor="{anchor}" '
+            f'fill="{INK}">{escape(label)}</text>'
+        )
+    if planned:
+        line = [(first, 0), (planned_start, 0), (planned_end, 100), (last, 100)]
+        path = " ".join(f"{x(day):.1f},{y(pct):.1f}" for day, pct in line)
+        parts.append(
+            f'<polyline class="planned" points="{path}" fill="none" stroke="{PLANNED_COLOUR}" '
+            f'stroke-width="2" stroke-dasharray="{PLANNED_DASH}"/>'
         )
     path = " ".join(f"{x(r.report_date):.1f},{y(r.progress_pct):.1f}" for r in points)
-    parts.append(f'<polyline points="{path}" fill="none" stroke="#12436d" stroke-width="2.5"/>')
+    parts.append(
+        f'<polyline class="actual" points="{path}" fill="none" stroke="{ACTUAL_COLOUR}" '
+        f'stroke-width="2.5"/>'
+    )
     for report in points:
-        colour = STATUS_STYLES[report.status]["color"]
+        style = STATUS_STYLES[report.status]
         cx, cy = x(report.report_date), y(report.progress_pct)
-        label = f"{report.report_date:%d/%m/%Y}: {float(report.progress_pct):g} %"
+        status = text.status_labels.get(report.status, report.status)
+        label = f"{report.report_date:%d/%m/%Y}: {float(report.progress_pct):g} % ({status})"
+        # The map's 20 × 20 symbol, centred on the point and drawn 18 units wide.
         parts.append(
-            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5" fill="{colour}" stroke="#fff" '
-            f'stroke-width="1.5"><title>{escape(label)}</title></circle>'
-            f'<text x="{cx:.1f}" y="{HEIGHT - 12}" text-anchor="middle" font-size="11" '
-            f'fill="#52616b">{report.report_date:%d/%m/%Y}</text>'
+            f'<g class="report status-{report.status}" '
+            f'transform="translate({cx - 9:.1f} {cy - 9:.1f}) scale(0.9)" '
+            f'fill="{style["color"]}" stroke="{style["color"]}" stroke-width="1.5">'
+            f"<title>{escape(label)}</title>{SHAPES[style['shape']]}</g>"
         )
     parts.append("</svg>")
-    return "".join(parts)
+    return f'<figure class="chart">{"".join(parts)}{_legend(points, text, planned)}</figure>'
+
+
+def _legend(points, text: ChartText, planned: bool) -> str:
+    def sample(colour, width, dash=""):
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
+        return (
+            f'<svg class="legend-line" width="34" height="10" aria-hidden="true">'
+            f'<line x1="1" y1="5" x2="33" y2="5" stroke="{colour}" stroke-width="{width}"'
+            f"{dashed}/></svg>"
+        )
+
+    items = [f"<li>{sample(ACTUAL_COLOUR, 2.5)} {escape(text.actual)}</li>"]
+    if planned:
+        items.append(f"<li>{sample(PLANNED_COLOUR, 2, PLANNED_DASH)} {escape(text.planned)}</li>")
+    statuses = list(dict.fromkeys(r.status for r in points))
+    symbols = "".join(
+        f'<span class="legend-status">{status_symbol_svg(s, 16)} '
+        f"{escape(str(text.status_labels.get(s, s)))}</span>"
+        for s in statuses
+    )
+    items.append(f"<li>{escape(text.dots)} {symbols}</li>")
+    return f'<figcaption><ul class="chart-legend">{"".join(items)}</ul></figcaption>'

@@ -13,16 +13,19 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from geo.errors import NotFound
 from geo.http import read_only
-from layers.charts import progress_chart_svg
+from layers.charts import ChartText, planned_pct, progress_chart_svg
 from layers.forms import MapFilterForm
+from layers.locator import locator_svg
 from layers.maps import MAX_ZOOM, MIN_ZOOM, PROVINCE_CENTRE, PROVINCE_ZOOM, build_map, render_parts
 from layers.standalone import inline_assets
 from layers.styles import STATUS_STYLES, map_styles, status_line_svg, status_symbol_svg
+from layers.templatetags.mapformat import percent
 from projects import queries
 from projects.access import can_see_unpublished, visible_projects
 from projects.geojson import features
@@ -230,6 +233,38 @@ def export_map(request):
     return response
 
 
+def _chart(project, reports) -> str:
+    """The progress chart with its words: planned (assumed linear) against reported."""
+    start, end = project.planned_start, project.planned_end
+    statuses = {value: str(label) for value, label in Status.choices}
+    latest = next((r for r in reversed(reports) if r.progress_pct is not None), None)
+    summary = ""
+    if latest is not None:
+        summary = _("Latest report, %(date)s: %(pct)s (%(status)s).") % {
+            "date": f"{latest.report_date:%d/%m/%Y}",
+            "pct": percent(latest.progress_pct),
+            "status": statuses[latest.status],
+        }
+        expected = planned_pct(latest.report_date, start, end)
+        if expected is not None:
+            summary += " " + _("Planned by then: %(pct)s.") % {"pct": percent(round(expected))}
+    text = ChartText(
+        title=_("Physical progress (%) by report date, planned and reported"),
+        actual=_("Reported progress"),
+        planned=_(
+            "Planned progress, assumed to rise evenly from 0 %% on the planned start "
+            "(%(start)s) to 100 %% on the planned end (%(end)s): the plan gives no schedule."
+        )
+        % {"start": f"{start:%d/%m/%Y}" if start else "", "end": f"{end:%d/%m/%Y}" if end else ""},
+        dots=_(
+            "Each mark is a report; its shape and colour show the status reported, as on the map:"
+        ),
+        summary=summary,
+        status_labels=statuses,
+    )
+    return progress_chart_svg(reports, text=text, planned_start=start, planned_end=end)
+
+
 @read_only
 def project_detail(request, code):
     Parameters(request.GET, ()).check()
@@ -260,7 +295,15 @@ def project_detail(request, code):
         "project": project,
         "participations": project.participations.select_related("agency").order_by("role"),
         "reports": reports,
-        "chart": progress_chart_svg(reports, title=_("Physical progress (%) by report date")),
+        "chart": _chart(project, reports),
+        "locator": locator_svg(
+            getattr(AdminUnit.objects.plan_province(), "geom", None),
+            project.geom,
+            status=project.status,
+            title=_("Where the project lies in the province"),
+        ),
+        "page_url": request.build_absolute_uri(project.get_absolute_url()),
+        "today": timezone.localdate(),
         "map": parts,
         "status_symbol": status_symbol_svg(project.status),
         "config": {
@@ -268,6 +311,11 @@ def project_detail(request, code):
             "feature": {"type": "Feature", "geometry": geometry, "properties": {}},
             "style": style,
             "shapes": map_styles()["shapes"],
+            "messages": {
+                "copied": _("Link copied. Paste it into a message or an e-mail."),
+                "copyYourself": _("Copy this link:"),
+                "link": _("Link to this page"),
+            },
         },
         "can_see_unpublished": can_see_unpublished(request.user),
     }

@@ -184,6 +184,7 @@ class ProjectAdmin(MapAdminMixin, ActionAdmin):
                     "location_precision",
                     "source_srid",
                     "location_note",
+                    "location_note_en",
                     "admin_units_list",
                 ]
             },

@@ -187,6 +187,7 @@ def load_projects(path: Path, report: LoadReport) -> None:
             location_precision=row.location_precision,
             source_srid=frame.crs.to_epsg() or STORAGE_SRID,
             location_note=_text(row.location_note),
+            location_note_en=_text(row.location_note_en),
             lead_agency=agencies[row.lead_agency],
             priority=_text(row.priority),
             planned_start=_date(row.planned_start),

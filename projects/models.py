@@ -54,6 +54,13 @@ class BilingualName(models.Model):
         return self.name
 
 
+def _in_language(vietnamese: str, english: str) -> str:
+    """The text in the active language; the other one when only that one was written."""
+    if (get_language() or "vi").startswith("en"):
+        return english or vietnamese
+    return vietnamese or english
+
+
 class ValidityQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date):
         return self.filter(
@@ -380,7 +387,9 @@ class Project(BilingualName):
         default=4326,
         help_text=_("The coordinate system the geometry was delivered in."),
     )
-    location_note = models.TextField(_("location note"), blank=True)
+    location_note = models.TextField(_("location note (Vietnamese)"), blank=True)
+    # db_default: bulk writers that name their columns (bench/synthetic.py) need not know it.
+    location_note_en = models.TextField(_("location note (English)"), blank=True, db_default="")
     admin_units = models.ManyToManyField(
         AdminUnit,
         blank=True,
@@ -516,6 +525,14 @@ class Project(BilingualName):
 
     def get_absolute_url(self):
         return reverse("project-page", kwargs={"code": self.code})
+
+    @property
+    def display_location_note(self) -> str:
+        return _in_language(self.location_note, self.location_note_en)
+
+    @property
+    def display_description(self) -> str:
+        return _in_language(self.description, self.description_en)
 
     @property
     def oc4ids_status(self) -> str:

@@ -53,11 +53,17 @@ SEATS = {
     "tuy_phuoc": (109.160, 13.830),
 }
 
-NOT_SITED = "The plan names this work but fixes no site: the symbol marks the named town only."
+# Location notes as (Vietnamese, English).
+NOT_SITED = (
+    "Kế hoạch có nêu công trình này nhưng không xác định vị trí: ký hiệu chỉ đánh dấu đô thị "
+    "được nêu tên.",
+    "The plan names this work but fixes no site: the symbol marks the named town only.",
+)
 
 # code, sector, name (vi), name (en), type, geometry (lon lat), lead, [(agency, role)], status,
 # progress %, priority, planned start, planned end, capital sources, published, plan section,
-# OC4IDS sectors (empty = the sector's), description (vi), description (en), location note
+# OC4IDS sectors (empty = the sector's), description (vi), description (en),
+# location note (vi, en)
 P = []
 
 
@@ -81,7 +87,7 @@ def project(
     oc4ids="",
     desc="",
     desc_en="",
-    note="",
+    note=("", ""),
 ):
     P.append(
         dict(
@@ -106,7 +112,8 @@ def project(
             description=desc,
             description_en=desc_en,
             location_precision="approximate",
-            location_note=note,
+            location_note=note[0],
+            location_note_en=note[1],
         )
     )
 
@@ -145,8 +152,11 @@ project(
     "ngành Trung ương đầu tư hoàn thành.",
     desc_en="Expressway linking Quy Nhon with Pleiku; the plan asks the province to work "
     "with central ministries to complete it.",
-    note="Drawn along the National Road 19 corridor; the western half lies in former Gia "
-    "Lai province.",
+    note=(
+        "Vẽ theo hành lang Quốc lộ 19; nửa phía tây nằm trên địa bàn tỉnh Gia Lai cũ.",
+        "Drawn along the National Road 19 corridor; the western half lies in former Gia Lai "
+        "province.",
+    ),
 )
 project(
     "GT-02",
@@ -232,7 +242,10 @@ project(
     oc4ids="transport.road",
     desc="Giải phóng mặt bằng đoạn cao tốc từ An Nhơn đến ranh giới tỉnh Phú Yên.",
     desc_en="Site clearance for the expressway from An Nhon to the Phu Yen border.",
-    note="Continues south into former Phu Yen province.",
+    note=(
+        "Tiếp tục về phía nam vào địa bàn tỉnh Phú Yên cũ.",
+        "Continues south into former Phu Yen province.",
+    ),
 )
 project(
     "GT-05",
@@ -410,7 +423,10 @@ project(
     published=False,
     plan="II.1",
     oc4ids="transport.water",
-    note="Indicative area on the Phu My coast; the plan fixes no site.",
+    note=(
+        "Khu vực mang tính chỉ dẫn ở vùng ven biển Phù Mỹ; Kế hoạch không xác định vị trí.",
+        "Indicative area on the Phu My coast; the plan fixes no site.",
+    ),
 )
 project(
     "GT-13",
@@ -467,7 +483,10 @@ project(
     capital=["oda", "private"],
     plan="II.2",
     oc4ids="energy",
-    note="Programme across three mountain districts: points mark the district seats.",
+    note=(
+        "Chương trình trên địa bàn ba huyện miền núi: các điểm đánh dấu trung tâm huyện lỵ.",
+        "Programme across three mountain districts: points mark the district seats.",
+    ),
 )
 project(
     "DN-03",
@@ -935,7 +954,11 @@ project(
     end="2027-12-31",
     capital=["private"],
     plan="II.7",
-    note="Points mark the economic zone and two industrial parks, not antenna sites.",
+    note=(
+        "Các điểm đánh dấu khu kinh tế và hai khu công nghiệp, không phải vị trí trạm thu phát "
+        "sóng.",
+        "Points mark the economic zone and two industrial parks, not antenna sites.",
+    ),
 )
 project(
     "TT-03",
@@ -1040,7 +1063,10 @@ project(
     plan="II.8",
     desc="Đầu tư cơ sở vật chất giáo dục mầm non và phổ thông giai đoạn 2022-2025.",
     desc_en="School facilities for pre-school and general education, 2022-2025.",
-    note="Province-wide programme: points mark the district seats, not schools.",
+    note=(
+        "Chương trình toàn tỉnh: các điểm đánh dấu trung tâm huyện lỵ, không phải trường học.",
+        "Province-wide programme: points mark the district seats, not schools.",
+    ),
 )
 
 # --- II.9 Health -----------------------------------------------------------------------------
@@ -1060,7 +1086,10 @@ project(
     end="2025-12-31",
     capital=["provincial_budget"],
     plan="II.9",
-    note="Province-wide programme: points mark the district seats, not health stations.",
+    note=(
+        "Chương trình toàn tỉnh: các điểm đánh dấu trung tâm huyện lỵ, không phải trạm y tế.",
+        "Province-wide programme: points mark the district seats, not health stations.",
+    ),
 )
 project(
     "YT-02",

@@ -204,7 +204,7 @@ def test_the_project_page_shows_map_facts_and_progress(page, live_url, offline, 
     expect(page.locator(".precision")).to_contain_text(str(precision))
     for partner in partners:
         expect(page.locator("table").first).to_contain_text(partner)
-    expect(page.locator("svg.progress-chart circle")).to_have_count(reports)
+    expect(page.locator("svg.progress-chart g.report")).to_have_count(reports)  # status marks
     page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path').length > 0")
     offline.screenshot("project-page")
     assert offline.external == []

@@ -117,6 +117,41 @@ def test_an_unknown_or_hidden_project_page_is_a_404_page(client, world, code):
     assert "<b>" not in response.content.decode()
 
 
+@pytest.mark.parametrize("url", ["/projects/ZZ-99/", "/no/such/page/"])
+@pytest.mark.parametrize(
+    "language, headers",
+    [("vi", {}), ("vi", {"HTTP_ACCEPT_LANGUAGE": "vi"}), ("en", {"HTTP_ACCEPT_LANGUAGE": "en"})],
+)
+def test_a_404_page_speaks_the_callers_language_and_offers_a_way_back(
+    client, world, url, language, headers
+):
+    response = get(client, url, status=404, **headers)
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    html = response.content.decode()
+    title = re.search(r"<title>(.*?)</title>", html)[1]
+    assert f'<html lang="{language}">' in html
+    assert title == {"vi": "Không tìm thấy", "en": "Not found"}[language]
+    assert '<form action="/" method="get" role="search">' in html and 'name="q"' in html
+    assert {"vi": "Quay lại bản đồ", "en": "Back to the map"}[language] in html
+    assert ("Tìm dự án" in html) == (language == "vi")
+
+
+def test_the_language_cookie_chooses_the_404_pages_language(client, world):
+    client.cookies["django_language"] = "en"
+    html = get(client, "/projects/ZZ-99/", status=404).content.decode()
+    assert '<html lang="en">' in html and "No project has the code “ZZ-99”" in html
+
+
+def test_a_script_asking_for_json_gets_a_json_404(client, world):
+    for url in ("/projects/ZZ-99/", "/no/such/page/"):
+        response = get(client, url, status=404, HTTP_ACCEPT="application/json")
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["code"] == "NotFound"
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = get(client, "/projects/ZZ-99/", status=404, HTTP_ACCEPT=browser)
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+
+
 def test_pages_are_read_only(client, world):
     for url in ("/", "/map/", "/export/map.html", "/projects/GT-01/"):
         response = client.post(url)
@@ -130,6 +165,27 @@ def test_pages_are_read_only(client, world):
 def test_the_project_page_shows_the_successor_of_a_merged_lead_agency(client, world):
     html = get(client, "/projects/GT-01/").content.decode()
     assert "Sở Giao thông vận tải" in html and "nay là: Sở Xây dựng tỉnh Gia Lai" in html
+
+
+def test_the_project_page_offers_print_share_and_a_locator(client, world):
+    html = get(client, "/projects/GT-01/").content.decode()
+    assert 'data-action="print"' in html and 'data-action="share"' in html
+    assert 'data-url="http://testserver/projects/GT-01/"' in html
+    assert '<p class="print-only print-source">http://testserver/projects/GT-01/' in html
+    assert '<svg class="locator"' in html and 'class="province"' in html
+
+
+def test_the_location_note_follows_the_language(client, world):
+    from projects.models import Project
+
+    Project.objects.filter(code="GT-01").update(
+        location_note="Vẽ theo hành lang Quốc lộ 19.",
+        location_note_en="Drawn along the National Road 19 corridor.",
+    )
+    vi = get(client, "/projects/GT-01/").content.decode()
+    en = get(client, "/projects/GT-01/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Quốc lộ 19." in vi and "Drawn along" not in vi
+    assert "Drawn along" in en and "Vẽ theo" not in en
 
 
 def test_a_planner_sees_an_unpublished_project_page_marked(planner_client, world):

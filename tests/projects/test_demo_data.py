@@ -77,6 +77,24 @@ def test_every_project_has_a_lead_agency_and_honest_markings(demo):
     assert not ProgressReport.objects.filter(is_illustrative=False).exists()
 
 
+def test_every_location_note_is_written_in_both_languages(demo):
+    notes = Project.objects.exclude(location_note="", location_note_en="")
+    assert notes.count() >= 16
+    for project in notes:
+        assert project.location_note and project.location_note_en, project.code
+        assert project.location_note != project.location_note_en, project.code
+
+
+def test_no_vietnamese_project_page_shows_an_english_note(demo, client):
+    published = Project.objects.filter(is_published=True).exclude(location_note_en="")
+    assert published.count() >= 10
+    for project in published:
+        vi = client.get(f"/projects/{project.code}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+        en = client.get(f"/projects/{project.code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert project.location_note in vi and project.location_note_en not in vi, project.code
+        assert project.location_note_en in en and project.location_note not in en, project.code
+
+
 def test_the_districts_come_from_the_vn2000_shapefile_correctly_placed(demo):
     quy_nhon = AdminUnit.objects.get(code="540")
     source = gpd.read_file(settings.DEMO_DATA_DIR / "admin_units_vn2000.shp")
