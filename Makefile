@@ -23,7 +23,7 @@ help:
 	@echo "make run   - set up everything and serve http://127.0.0.1:$(PORT)"
 	@echo "make test  - set up on a throwaway database and run the whole test suite"
 	@echo "make bench - benchmarks (ratios against baselines in the same run);"
-	@echo "             make bench BENCH_ARGS=--serving measures only the serving stack"
+	@echo "             make bench BENCH_ARGS=--serving (or --browser) measures only that part"
 	@echo "make lint  - ruff check and format check"
 	@echo "make manage ARGS=createsuperuser - any manage.py command against the project database"
 

@@ -10,7 +10,9 @@ import html
 import re
 
 import folium
+from branca.element import MacroElement
 from django.templatetags.static import static
+from jinja2 import Template
 
 from geo.region import PROVINCE_CENTRE_LONLAT, PROVINCE_ZOOM
 
@@ -55,9 +57,14 @@ def build_map(
         maxZoom=MAX_ZOOM,  # folium sets it only on tile layers; markers and clusters need it
         zoomSnap=0.25,  # lets the province fill the screen
         fadeAnimation=False,  # a popup kept open across a reload must not linger twice
-        control_scale=True,
+        zoom_control=False,  # added by Controls, with the page's language
     )
     _offline(m)
+    Controls(
+        zoom_in=names.get("zoom_in", "Zoom in"),
+        zoom_out=names.get("zoom_out", "Zoom out"),
+        label=names.get("map", "Map"),
+    ).add_to(m)
     if tiles_url:
         folium.TileLayer(
             tiles=tiles_url,
@@ -100,6 +107,26 @@ def build_map(
         group.add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     return m
+
+
+class Controls(MacroElement):
+    """Leaflet's zoom buttons named in the page's language, a scale bar in kilometres only,
+    and an accessible name for the map itself (Leaflet gives it none)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}{% set map = this._parent.get_name() %}
+        L.control.zoom({zoomInTitle: {{ this.zoom_in|tojson }},
+                        zoomOutTitle: {{ this.zoom_out|tojson }}}).addTo({{ map }});
+        L.control.scale({imperial: false, maxWidth: 120}).addTo({{ map }});
+        {{ map }}.getContainer().setAttribute("aria-label", {{ this.label|tojson }});
+        {{ map }}.getContainer().setAttribute("role", "region");
+        {% endmacro %}"""
+    )
+
+    def __init__(self, *, zoom_in: str, zoom_out: str, label: str):
+        super().__init__()
+        self._name = "Controls"
+        self.zoom_in, self.zoom_out, self.label = zoom_in, zoom_out, label
 
 
 _VIEWPORT_META = re.compile(r'<meta name="viewport"[^>]*>', re.S)

@@ -1,22 +1,38 @@
-"""Symbology: how each status is drawn, so that it never relies on colour alone.
+"""Symbology: on every map, swatch and chart, colour means status and nothing else.
 
-Every status has a colour, a dash pattern for lines and outlines, and a marker shape for
-points. The map script, the legend, the project page and the HTML export all read this table.
+Every status has a colour, a point shape and a line pattern (a dash; "in operation" is a
+heavier solid line, drawn double with a white centre where the map draws GeoJSON), so that it
+never relies on colour alone: shapes and patterns are unique per status, and the colours
+(Okabe–Ito based) stay apart for the three common colour-vision deficiencies
+(tests/layers/test_symbology.py computes the differences).
+Sectors are chosen with the layer toggles and are never coloured. Clusters are white
+bubbles with a count, a look no status has. The map script, the legend, the project page,
+the chart and the HTML export all read this table.
 """
 
 from projects.models import Status
 
-# colour (colour-blind-safe palette, Okabe–Ito based), dash pattern, point shape
+LINE_WEIGHT = 4.5
+CENTRE_WEIGHT = 1.8  # the white centre of a double line
+
+# colour, point shape, line dash ("" solid), line weight, white centre line (a double line)
 STATUS_STYLES = {
-    Status.PROPOSED: {"color": "#7a7a7a", "dash": "2 6", "shape": "circle-open"},
-    Status.PREPARING: {"color": "#9b59b6", "dash": "10 6", "shape": "diamond"},
-    Status.SITE_CLEARANCE: {"color": "#e69f00", "dash": "12 4 2 4", "shape": "triangle"},
-    Status.UNDER_CONSTRUCTION: {"color": "#0072b2", "dash": "", "shape": "square"},
-    Status.SUSPENDED: {"color": "#d55e00", "dash": "4 4", "shape": "cross"},
-    Status.COMPLETED: {"color": "#009e73", "dash": "", "shape": "circle"},
-    Status.IN_OPERATION: {"color": "#1b5e20", "dash": "", "shape": "star"},
-    Status.CANCELLED: {"color": "#333333", "dash": "1 5", "shape": "x-open"},
-}
+    Status.PROPOSED: {"color": "#8c8c8c", "shape": "circle-open", "dash": "1 8"},
+    Status.PREPARING: {"color": "#cc79a7", "shape": "diamond", "dash": "8 8"},
+    Status.SITE_CLEARANCE: {"color": "#e69f00", "shape": "triangle", "dash": "16 6 2 6"},
+    Status.UNDER_CONSTRUCTION: {"color": "#0072b2", "shape": "square", "dash": "24 6"},
+    Status.SUSPENDED: {"color": "#d55e00", "shape": "cross", "dash": "3 5"},
+    Status.COMPLETED: {"color": "#009e73", "shape": "circle", "dash": ""},
+    Status.IN_OPERATION: {"color": "#004d33", "shape": "star", "dash": "", "weight": 6.5,
+                          "centre": True},
+    Status.CANCELLED: {"color": "#1a1a1a", "shape": "x-open", "dash": "10 5 2 5 2 5"},
+}  # fmt: skip
+for _style in STATUS_STYLES.values():
+    _style.setdefault("weight", LINE_WEIGHT)
+    _style.setdefault("centre", False)
+
+# Cluster bubbles: white with a dark count, unlike any status symbol.
+CLUSTER_STYLE = {"fill": "#ffffff", "border": "#44535c", "text": "#1d2a33"}
 
 # SVG bodies of the point symbols, drawn in a 20 × 20 box (fill and stroke set by the caller).
 SHAPES = {
@@ -38,19 +54,27 @@ def status_symbol_svg(status: str, size: int = 18) -> str:
     style = STATUS_STYLES[Status(status)]
     return (
         f'<svg class="status-symbol" width="{size}" height="{size}" viewBox="0 0 20 20" '
-        f'aria-hidden="true" fill="{style["color"]}" stroke="{style["color"]}" '
-        f'stroke-width="1.5">{SHAPES[style["shape"]]}</svg>'
+        f'aria-hidden="true" focusable="false" fill="{style["color"]}" '
+        f'stroke="{style["color"]}" stroke-width="1.5">{SHAPES[style["shape"]]}</svg>'
     )
 
 
-def status_line_svg(status: str, width: int = 34) -> str:
-    """A line sample with the status's dash, for the legend."""
+def status_line_svg(status: str, width: int = 40) -> str:
+    """A line sample with the status's dash, weight and centre line, for the legend."""
     style = STATUS_STYLES[Status(status)]
     dash = f' stroke-dasharray="{style["dash"]}"' if style["dash"] else ""
+    line = (
+        f'<line x1="1" y1="6" x2="{width - 1}" y2="6" stroke="{style["color"]}" '
+        f'stroke-width="{style["weight"]}"{dash}/>'
+    )
+    if style["centre"]:
+        line += (
+            f'<line x1="1" y1="6" x2="{width - 1}" y2="6" stroke="#fff" '
+            f'stroke-width="{CENTRE_WEIGHT}"/>'
+        )
     return (
-        f'<svg class="status-line" width="{width}" height="10" aria-hidden="true">'
-        f'<line x1="1" y1="5" x2="{width - 1}" y2="5" stroke="{style["color"]}" '
-        f'stroke-width="3.5"{dash}/></svg>'
+        f'<svg class="status-line" width="{width}" height="12" aria-hidden="true" '
+        f'focusable="false">{line}</svg>'
     )
 
 
@@ -59,4 +83,7 @@ def map_styles() -> dict:
     return {
         "statuses": {str(status): dict(style) for status, style in STATUS_STYLES.items()},
         "shapes": SHAPES,
+        "lineWeight": LINE_WEIGHT,
+        "centreWeight": CENTRE_WEIGHT,
+        "cluster": CLUSTER_STYLE,
     }

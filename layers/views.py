@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from geo.errors import NotFound
+from geo.errors import BadRequest, NotFound
 from geo.http import read_only
 from layers.charts import ChartText, planned_pct, progress_chart_svg
 from layers.forms import MapFilterForm
@@ -26,7 +26,7 @@ from layers.maps import MAX_ZOOM, MIN_ZOOM, PROVINCE_CENTRE, PROVINCE_ZOOM, buil
 from layers.standalone import inline_assets
 from layers.styles import STATUS_STYLES, map_styles, status_line_svg, status_symbol_svg
 from layers.templatetags.mapformat import percent
-from projects import queries
+from projects import exports, queries
 from projects.access import can_see_unpublished, visible_projects
 from projects.geojson import features
 from projects.models import PLAN_DATE, AdminUnit, DataVersion, Status
@@ -37,9 +37,11 @@ MAP_FILTERS = {"q", "layer", "status", "agency", "admin_unit", "priority", "publ
 MAP_PARAMETERS = MAP_FILTERS | {"lat", "lon", "z"}
 EXPORT_PARAMETERS = MAP_PARAMETERS | set(queries.REST_FILTERS)
 
-CLUSTER_THRESHOLD = 300  # points per layer above which they are clustered
+CLUSTER_THRESHOLD = 300  # points in view above which they are clustered
 CANVAS_THRESHOLD = 1500  # features above which lines and polygons are drawn on a canvas
 TILES_THRESHOLD = 3000  # projects in view above which the map draws vector tiles
+TILES_MAX_ZOOM = 13  # above it a view is small enough for GeoJSON: tiles are never asked for
+LIST_LIMIT = 200  # projects listed under the map (the list says when it holds fewer than match)
 
 
 def _boundaries() -> tuple[dict, list[tuple[float, float, str]]]:
@@ -110,6 +112,9 @@ def _layer_names() -> dict[str, str]:
         "province": _("Province boundary"),
         "district": _("District boundaries (to 30/6/2025)"),
         "labels": _("District names"),
+        "zoom_in": _("Zoom in"),
+        "zoom_out": _("Zoom out"),
+        "map": _("Map of the projects"),
     }
 
 
@@ -117,10 +122,13 @@ def _messages() -> dict[str, str]:
     return {
         "loading": _("Loading projects…"),
         "error": _("The projects could not be loaded. Check the connection and try again."),
-        "count": _("%(shown)s projects in view (of %(total)s matching)"),
+        "count": _("%(shown)s in view · %(total)s matching in the province"),
+        "countInView": _("%(shown)s projects in view"),
         "countAll": _("%(shown)s projects"),
-        "truncated": _("Showing the first %(shown)s of %(total)s: zoom in or narrow the filters."),
-        "tiles": _("%(total)s projects in view, drawn as vector tiles; zoom in to list them all."),
+        "listCapped": _(
+            "The list shows %(shown)s of the %(total)s projects in view: zoom in, "
+            "search or narrow the filters to see them all."
+        ),
         "sector": _("Sector"),
         "status": _("Status"),
         "progress": _("Progress"),
@@ -134,6 +142,25 @@ def _messages() -> dict[str, str]:
         "showOnMap": _("Show on map"),
         "noResults": _("No project matches these filters here."),
     }
+
+
+def _exports() -> list[dict]:
+    """The download links of the map panel: every file format of the selection. Formats
+    streamed row by row hold any number of projects; the others state their cap."""
+    files = [
+        {"name": fmt.name, "url": reverse("project-export", kwargs={"fmt": fmt.name}),
+         "label": label, "limit": None if fmt.stream else queries.MAX_LIMIT}
+        for fmt, label in (
+            (exports.FORMATS["geojson"], _("GeoJSON (web maps, QGIS)")),
+            (exports.FORMATS["csv"], _("CSV table (Excel, LibreOffice)")),
+            (exports.FORMATS["gpkg"], _("GeoPackage (QGIS, ArcGIS)")),
+            (exports.FORMATS["shp"], _("Shapefile (zip)")),
+            (exports.FORMATS["kml"], _("KML (Google Earth)")),
+        )
+    ]  # fmt: skip
+    files.append({"name": "html", "url": reverse("map-export"), "limit": queries.MAX_LIMIT,
+                  "label": _("This map as one HTML file (works offline)")})  # fmt: skip
+    return files
 
 
 def _map_context(request, view, *, planner: bool, standalone: bool = False) -> dict:
@@ -158,8 +185,7 @@ def _map_context(request, view, *, planner: bool, standalone: bool = False) -> d
     config = {
         "mapName": parts["name"],
         "apiUrl": reverse("project-list"),
-        "exportUrl": reverse("map-export"),
-        "exportGeojsonUrl": reverse("project-export", kwargs={"fmt": "geojson"}),
+        "summaryUrl": None,
         "publicOnly": not planner,
         "planner": planner,
         "layers": layers,
@@ -172,20 +198,25 @@ def _map_context(request, view, *, planner: bool, standalone: bool = False) -> d
             "cluster": CLUSTER_THRESHOLD,
             "canvas": CANVAS_THRESHOLD,
             "tiles": TILES_THRESHOLD,
+            "list": LIST_LIMIT,
         },
-        "tileUrl": reverse("tile", kwargs={"layer": "LAYER", "z": 0, "x": 0, "y": 0}).replace(
+        # One tile set holds every sector: one request per tile, the toggles in its query.
+        "tileUrl": reverse("tile", kwargs={"layer": "projects", "z": 0, "x": 0, "y": 0}).replace(
             "/0/0/0.pbf", "/{z}/{x}/{y}.pbf"
         ),
+        "tileMaxZoom": TILES_MAX_ZOOM,
         "features": None,
         "fitBounds": _extent(boundaries) if fit else None,
     }
     legend = [
-        {"label": label, "symbol": status_symbol_svg(value), "line": status_line_svg(value)}
+        {"value": value, "label": label, "symbol": status_symbol_svg(value),
+         "line": status_line_svg(value)}
         for value, label in Status.choices
         if value in STATUS_STYLES
-    ]
+    ]  # fmt: skip
     return {
         "form": form,
+        "exports": _exports(),
         "map": parts,
         "config": config,
         "legend": legend,
@@ -220,15 +251,24 @@ def export_map(request):
     query, view = _read(request, planner=planner, accepted=EXPORT_PARAMETERS)
     user = request.user if planner else None
     context = _map_context(request, view, planner=planner, standalone=True)
+    selection = queries.select(user, query)
+    count = selection.count()
+    if count > queries.MAX_LIMIT:
+        # A page that holds every feature has a cap; say so rather than cut the selection.
+        raise BadRequest(
+            _("The selection holds %(count)s projects; a map file holds at most %(max)s. "
+              "Narrow it with the filters or the view, or download GeoJSON or CSV, which hold "
+              "any number.") % {"count": count, "max": queries.MAX_LIMIT}
+        )  # fmt: skip
     # Round-trip through orjson: the page embeds plain JSON, not raw geometry fragments.
-    selection = queries.select(user, query)[: queries.MAX_LIMIT]
     rows = features(selection, internal=planner)
     context["config"]["features"] = orjson.loads(orjson.dumps(rows))
     context["config"]["siteUrl"] = request.build_absolute_uri("/")
     context["generated"] = datetime.datetime.now()
     page = render_to_string("layers/map.html", context, request=request)
     response = HttpResponse(inline_assets(page), content_type="text/html; charset=utf-8")
-    filename = f"ban-do-du-an-{datetime.date.today():%Y%m%d}.html"
+    stem = exports.selection_name(query).replace("du-an", "ban-do-du-an", 1)
+    filename = f"{stem}-{datetime.date.today():%Y%m%d}.html"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -272,8 +272,9 @@ class ProjectExportView(APIView):
         description="Formats: "
         + "; ".join(f"`{f.name}`: {f.label}" for f in exports.FORMATS.values())
         + f". `crs` (GeoPackage, shapefile and CSV): {supported_codes()}; GeoJSON and KML are "
-        f"WGS 84 only. At most {queries.MAX_LIMIT} projects; the same filters as the project "
-        "list.",
+        f"WGS 84 only. GeoJSON and CSV are streamed and hold the whole selection; the other "
+        f"formats at most {queries.MAX_LIMIT} projects. The same filters as the project list; "
+        "the file is named after them.",
         parameters=[
             OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=list(exports.FORMATS)),
             OpenApiParameter(
@@ -303,12 +304,15 @@ class ProjectExportView(APIView):
             )
         params.check()
         projects = select(request.user, query)
-        count = projects.count()
+        # Streamed formats hold any number of projects; files built in memory have a cap,
+        # stated before the download on the map page and here.
+        count = projects.count() if not export.stream else 0
         if count > queries.MAX_LIMIT:
             raise BadRequest(
-                _("The selection holds %(count)s projects; an export holds at most %(max)s. "
-                  "Narrow it with filters such as bbox or layer.")
-                % {"count": count, "max": queries.MAX_LIMIT}
+                _("The selection holds %(count)s projects; a %(format)s file holds at most "
+                  "%(max)s. Narrow it with filters such as bbox or layer, or choose GeoJSON or "
+                  "CSV, which hold any number.")
+                % {"count": count, "max": queries.MAX_LIMIT, "format": export.name}
             )  # fmt: skip
         internal = can_see_unpublished(request.user)
         if export.stream:
@@ -319,7 +323,9 @@ class ProjectExportView(APIView):
         else:
             body = exports.build(export, projects, internal=internal, srid=srid)
             response = HttpResponse(body, content_type=export.media_type)
-        response["Content-Disposition"] = f'attachment; filename="{exports.filename(export, srid)}"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="{exports.filename(export, srid, query)}"'
+        )
         return response
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import orjson
 from django.contrib.gis.db.models.functions import AsWKB, AsWKT, PointOnSurface, Transform
+from django.utils.text import slugify
 from pyogrio.raw import write as ogr_write
 
 from geo.crs import STORAGE_SRID, decimals
@@ -293,6 +294,23 @@ def build(fmt: ExportFormat, projects, *, internal: bool, srid: int) -> bytes:
         return fmt.build(table(projects, internal=internal, srid=srid), Path(directory))
 
 
-def filename(fmt: ExportFormat, srid: int, today: datetime.date | None = None) -> str:
+def selection_name(query) -> str:
+    """A file name stem that says what the selection is: du-an-transport-under-construction-…
+    (ASCII: names of downloaded files must survive every system)."""
+    parts = [*query.layers[:3], *query.sectors[:3], *query.statuses[:3], *query.codes[:3]]
+    if query.admin_unit:
+        parts.append(query.admin_unit)
+    if query.agency or query.lead_agency:
+        parts.append((query.agency or query.lead_agency)[0])
+    parts.extend(query.words[:3])
+    if query.bbox:
+        parts.append("vung")  # an area of the map, not the province
+    text = "-".join(["du-an", *parts]).replace("đ", "d").replace("Đ", "D")
+    stem = slugify(text)[:80].strip("-")
+    return stem or "du-an"
+
+
+def filename(fmt: ExportFormat, srid: int, query=None, today: datetime.date | None = None) -> str:
+    stem = selection_name(query) if query is not None else "du-an"
     suffix = f"-epsg{srid}" if srid != STORAGE_SRID else ""
-    return f"du-an-{today or datetime.date.today():%Y%m%d}{suffix}.{fmt.extension}"
+    return f"{stem}-{today or datetime.date.today():%Y%m%d}{suffix}.{fmt.extension}"

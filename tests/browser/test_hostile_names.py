@@ -79,7 +79,7 @@ def test_the_public_map_shows_a_hostile_name_as_text(page, live_url, offline, co
 
 def test_the_english_map_shows_a_hostile_english_name_as_text(page, live_url, offline, committed):
     page.goto(f"{live_url}/")
-    page.get_by_role("button", name="EN").click()
+    page.get_by_role("button", name="EN", exact=True).click()
     page.wait_for_function("window.projectMap && document.documentElement.lang === 'en'")
     check_the_hostile_project(page, offline, "hostile-public-map-en", ENGLISH_NAME)
 

@@ -50,9 +50,18 @@ def test_a_planner_sees_unpublished_projects_marked(
     expect(page.locator(".project-marker.unpublished")).to_have_count(markers)
     row.get_by_role("button").click()
     expect(page.locator(".leaflet-popup-content")).to_contain_text("Chưa công khai")
-    expect(page.locator("#export-geojson")).to_have_attribute(
-        "href", "/api/v1/projects/export.geojson?"
+    # Every format is offered, each link following the selection; a file is named after it.
+    offered = page.locator("[data-export]").evaluate_all("xs => xs.map(x => x.dataset.export)")
+    assert offered == ["geojson", "csv", "gpkg", "shp", "kml", "html"]
+    page.get_by_label("Giao thông").uncheck()
+    expect(page.locator('[data-export="gpkg"]')).to_have_attribute(
+        "href", re.compile(r"^/api/v1/projects/export\.gpkg\?layer=[a-z%2C-]+$")
     )
+    assert "transport" not in page.locator('[data-export="gpkg"]').get_attribute("href")
+    with page.expect_download() as download:
+        page.locator('[data-export="gpkg"]').click()
+    assert re.fullmatch(r"du-an-[a-z0-9-]+-\d{8}\.gpkg", download.value.suggested_filename)
+    page.get_by_label("Giao thông").check()
     page.wait_for_function("!document.body.classList.contains('loading')")  # settled view
     offline.screenshot("planner-map")
     # ... and the public map, seen by the same planner, still shows only published projects.
@@ -71,7 +80,7 @@ def test_the_exported_map_opens_with_no_server_and_no_internet(
     page.goto(f"{live_url}/?status=under_construction")
     listed(page)
     with page.expect_download() as download:
-        page.locator("#export-html").click()
+        page.locator('[data-export="html"]').click()
     path = tmp_path / "map.html"
     download.value.save_as(path)
     html = path.read_text(encoding="utf-8")

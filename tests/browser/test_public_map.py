@@ -66,12 +66,17 @@ def test_the_map_draws_the_published_projects(page, live_url, offline, committed
 def test_a_layer_toggle_hides_its_projects(page, live_url, offline):
     open_map(page, live_url)
     transport = page.locator(".leaflet-projects-pane path.project-shape").count()
-    page.get_by_label("Giao thông").uncheck()
+    with page.expect_response(re.compile(r"/api/v1/projects/\?.*layer=")):
+        page.get_by_label("Giao thông").uncheck()
+    page.wait_for_function("!document.body.classList.contains('loading')")
     assert page.locator(".leaflet-projects-pane path.project-shape").count() < transport
     assert not [c for c in listed(page) if c.startswith("GT-")]
     assert "layer=" in page.url  # the permalink remembers it
     page.get_by_label("Giao thông").check()
-    assert [c for c in listed(page) if c.startswith("GT-")]
+    page.wait_for_function(
+        "[...document.querySelectorAll('#results li[data-code]')]"
+        ".some(li => li.dataset.code.startsWith('GT-'))"
+    )
 
 
 def test_a_status_filter_narrows_the_map(page, live_url, offline, committed):
@@ -155,26 +160,82 @@ def test_the_english_switch_works(page, live_url, offline, committed):
     with committed():
         airport = Project.objects.get(code="GT-02").name_en
     open_map(page, live_url)
-    page.get_by_role("button", name="EN").click()
+    page.get_by_role("button", name="EN", exact=True).click()
     page.wait_for_function("window.projectMap && document.documentElement.lang === 'en'")
     expect(page.get_by_label("Transport")).to_be_visible()
-    expect(page.locator("#legend-title")).to_have_text("Legend: status")
+    expect(page.locator("#legend-title")).to_have_text("Legend: colour and shape show the status")
+    expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Zoom in")
     page.wait_for_function("document.querySelectorAll('#results li[data-code]').length > 0")
     expect(page.locator('#results li[data-code="GT-02"] a')).to_contain_text(airport)
     offline.screenshot("public-map-en")
 
 
-def test_it_fits_a_phone_screen(page, live_url, offline):
-    page.set_viewport_size({"width": 390, "height": 844})
+PHONE = {"width": 390, "height": 844}
+# Everything a finger presses: buttons, fields, checkboxes (their whole label), links that are
+# controls (list rows, downloads, the popup's link) and Leaflet's controls.
+CONTROLS = (
+    "button, select, input[type=search], .check, summary, .results li a, .exports a, "
+    ".leaflet-bar a, .leaflet-control-layers-toggle, .leaflet-popup-close-button, .popup-link"
+)
+SMALL_CONTROLS = f"""() => [...document.querySelectorAll({CONTROLS!r})]
+    .filter(e => e.offsetParent !== null)
+    .map(e => [e.className || e.tagName, e.getBoundingClientRect()])
+    .filter(([, r]) => r.width > 0 && (r.width < 43.5 || r.height < 43.5))
+    .map(([name, r]) => `${{name}} ${{Math.round(r.width)}}×${{Math.round(r.height)}}`)"""
+
+
+def test_on_a_phone_the_map_fills_the_screen_and_the_panel_is_a_sheet(page, live_url, offline):
+    page.set_viewport_size(PHONE)
     open_map(page, live_url)
     toggle = page.get_by_role("button", name="Bộ lọc, chú giải và danh sách")
     expect(toggle).to_have_attribute("aria-expanded", "false")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    box = page.locator(".map-wrap").bounding_box()
-    assert box["width"] >= 380 and box["height"] >= 300
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # The first screen is the map, with the count over it.
+    map_box = page.locator(".map-wrap").bounding_box()
+    assert map_box["width"] >= 380 and map_box["height"] >= 0.6 * PHONE["height"]
+    expect(page.locator("#summary")).to_contain_text("trong khung nhìn")
+    expect(page.locator("#summary")).to_be_in_viewport()
+    assert page.evaluate(SMALL_CONTROLS) == []
+    offline.screenshot("public-map-phone")
+    # Opened, the panel is a sheet over the map: the map keeps its size and its top.
     toggle.click()
     expect(page.get_by_label("Tìm kiếm")).to_be_visible()
-    offline.screenshot("public-map-phone")
+    sheet = page.locator("#panel").bounding_box()
+    assert page.locator(".map-wrap").bounding_box() == map_box
+    assert sheet["y"] > map_box["y"] + 0.15 * PHONE["height"]
+    page.get_by_text("Bộ lọc khác").click()
+    assert page.evaluate(SMALL_CONTROLS) == []
+    offline.screenshot("public-map-phone-sheet")
+    # A popup opened from the list closes the sheet and is hidden by no control.
+    page.locator("#results li[data-code] button").first.click()
+    expect(page.locator(".leaflet-popup")).to_have_count(1)
+    page.wait_for_function("!document.body.classList.contains('loading')")
+    page.wait_for_timeout(400)  # the pan that brings the popup into view
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    overlaps = page.evaluate("""() => {
+        const popup = document.querySelector('.leaflet-popup').getBoundingClientRect();
+        const covers = [...document.querySelectorAll('.leaflet-control, .sheet-peek')]
+            .filter(e => e.offsetParent !== null)
+            .map(e => [e.className, e.getBoundingClientRect()]);
+        const screen = popup.top >= 0 && popup.left >= 0 && popup.right <= innerWidth
+            && popup.bottom <= innerHeight;
+        return [screen, covers.filter(([, r]) => r.left < popup.right && r.right > popup.left
+            && r.top < popup.bottom && r.bottom > popup.top).map(([n]) => n)];
+    }""")
+    offline.screenshot("public-map-phone-popup")
+    assert overlaps == [True, []]
+    assert page.evaluate(SMALL_CONTROLS) == []
+
+
+def test_on_a_desktop_every_control_is_large_enough(page, live_url, offline):
+    open_map(page, live_url)
+    page.get_by_text("Bộ lọc khác").click()
+    assert page.evaluate(SMALL_CONTROLS) == []
+    # The scale bar speaks kilometres only; the zoom buttons speak Vietnamese.
+    expect(page.locator(".leaflet-control-scale-line")).to_have_count(1)
+    expect(page.locator(".leaflet-control-scale-line")).to_contain_text(re.compile(r"k?m$"))
+    expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Phóng to")
+    expect(page.locator(".leaflet-container")).to_have_attribute("aria-label", "Bản đồ dự án")
 
 
 def test_the_controls_are_reachable_by_keyboard(page, live_url, offline):

@@ -58,9 +58,16 @@ def test_the_map_stays_usable_with_ten_thousand_projects(page, ten_thousand, off
     tile_requests = []
     page.on("request", lambda r: "/tiles/" in r.url and tile_requests.append(r.url))
     open_in_tiles(page, live_url)
-    assert tile_requests and all(".pbf" in url for url in tile_requests)
+    # One tile set for every sector: one request per tile, never one per sector.
+    assert tile_requests and all("/tiles/projects/" in url for url in tile_requests)
+    tiles = [re.search(r"/(\d+/\d+/\d+)\.pbf", url).group(1) for url in tile_requests]
+    assert len(tiles) == len(set(tiles))
     assert page.locator(".leaflet-marker-pane .project-marker").count() == 0
     assert re.search(r"\d{4}", page.locator("#summary").inner_text())
+    # The list says it is capped, and how to see everything.
+    expect(page.locator("#list-cap")).to_be_visible()
+    expect(page.locator("#list-cap")).to_contain_text("phóng to")
+    assert page.locator("#results li[data-code]").count() == 200
     offline.screenshot("public-map-10k")
     page.get_by_label("Giao thông").uncheck()  # toggling still works at this size
     page.get_by_label("Giao thông").check()
@@ -76,10 +83,6 @@ def test_the_map_stays_usable_with_ten_thousand_projects(page, ten_thousand, off
     assert offline.external == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9, map pages at scale: while a project opened "
-                   "from the list at street level waits for its GeoJSON, the map fetches "
-                   "that zoom's vector tiles, one source per layer (300 requests; on a busy "
-                   "server they delayed the GeoJSON by over 30 s)")  # fmt: skip
 def test_a_project_opened_at_street_level_loads_no_vector_tiles(page, ten_thousand, offline):
     open_in_tiles(page, ten_thousand)
     page.wait_for_function(SETTLED, timeout=120_000)
@@ -102,3 +105,23 @@ def test_a_project_opened_at_street_level_loads_no_vector_tiles(page, ten_thousa
     page.wait_for_function(SETTLED, timeout=120_000)
     assert held and page.evaluate("projectMap.map.getZoom()") >= 12
     assert street_tiles == [], f"{len(street_tiles)} tiles, e.g. {street_tiles[:3]}"
+
+
+def test_a_project_drawn_in_a_tile_opens_its_popup(page, ten_thousand, offline):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT code, ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)) "
+                       "FROM projects_project WHERE code LIKE 'SY-%%' AND is_published "
+                       "AND GeometryType(geom) = 'MULTIPOINT' ORDER BY code LIMIT 1")  # fmt: skip
+        code, lon, lat = cursor.fetchone()
+    page.goto(f"{ten_thousand}/?lat={lat:.6f}&lon={lon:.6f}&z=10")
+    page.wait_for_function("projectMap.tiles() !== null", timeout=120_000)
+    page.wait_for_function(SETTLED + " && !document.body.classList.contains('tiles-loading')",
+                           timeout=120_000)  # fmt: skip
+    box = page.locator(".leaflet-container").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    # The tile gives the code; the popup reads the project from the API.
+    expect(page.locator(".leaflet-popup-content h3")).to_be_visible()
+    expect(page.locator(".leaflet-popup-content .popup-code")).to_have_text(
+        re.compile(r"[A-Z]{2}-\d+")
+    )
+    offline.screenshot("public-map-10k-tile-popup")

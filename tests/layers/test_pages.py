@@ -225,7 +225,7 @@ def test_the_html_export_honours_the_chosen_layers(client, world, query):
 
 def test_the_html_export_is_one_self_contained_file(client, world):
     response = get(client, "/export/map.html")
-    assert re.fullmatch(r'attachment; filename="ban-do-du-an-\d{8}\.html"',
+    assert re.fullmatch(r'attachment; filename="ban-do-du-an[a-z0-9-]*-\d{8}\.html"',
                         response["Content-Disposition"])  # fmt: skip
     html = response.content.decode()
     assert "<script src=" not in html and 'rel="stylesheet" href=' not in html

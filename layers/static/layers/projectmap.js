@@ -1,6 +1,7 @@
 /* The project map: loads projects for the current view from the API (or from the page, in an
- * exported file), draws them by sector layer with status symbology, and keeps the filters and
- * the view in the URL so that a link shows the same map. No framework, no CDN. */
+ * exported file), draws them with status symbology, and keeps the filters and the view in the
+ * URL so that a link shows the same map. Above a few thousand projects in view it draws one
+ * set of vector tiles (every sector in each tile). No framework, no CDN. */
 /* global L */
 (function () {
   'use strict';
@@ -10,9 +11,11 @@
   const form = document.getElementById('filters');
   const summary = document.getElementById('summary');
   const results = document.getElementById('results');
+  const capNote = document.getElementById('list-cap');
   const msg = config.messages;
   const styles = config.styles.statuses;
   const english = (config.language || 'vi').startsWith('en');
+  const phone = window.matchMedia('(max-width: 700px)');
 
   // ---- formatting -----------------------------------------------------------------------
   function format(template, values) {
@@ -34,35 +37,42 @@
     children.forEach((child) => child && node.append(child));
     return node;
   }
+  function nameOf(props) { return english && props.name_en ? props.name_en : props.name; }
+  function statusLabel(status) { return config.statusLabels[status] || status; }
+  // What a marker, a shape or a list button is called: the name and the status, as text.
+  function accessibleName(props) { return `${props.code} ${nameOf(props)} — ${statusLabel(props.status)}`; }
 
-  // ---- symbology ------------------------------------------------------------------------
+  // ---- symbology (layers/styles.py: colour means status, and never alone) ---------------
   function symbolSvg(status, size) {
     const style = styles[status];
     return `<svg width="${size}" height="${size}" viewBox="0 0 20 20" fill="${style.color}" ` +
-      `stroke="${style.color}" stroke-width="1.5" aria-hidden="true">${config.styles.shapes[style.shape]}</svg>`;
+      `stroke="${style.color}" stroke-width="1.5" aria-hidden="true" focusable="false">` +
+      `${config.styles.shapes[style.shape]}</svg>`;
   }
+  function unpublished(props) { return config.planner && props.is_published === false; }
   function pointIcon(props) {
-    const unpublished = config.planner && props.is_published === false;
     return L.divIcon({
-      html: symbolSvg(props.status, 18),
-      className: 'project-marker status-' + props.status + (unpublished ? ' unpublished' : ''),
-      iconSize: [18, 18],
-      iconAnchor: [9, 9],
-      popupAnchor: [0, -8],
+      html: symbolSvg(props.status, 22),
+      className: 'project-marker status-' + props.status + (unpublished(props) ? ' unpublished' : ''),
+      iconSize: [22, 22],
+      iconAnchor: [11, 11],
+      popupAnchor: [0, -10],
     });
   }
-  function shapeStyle(props) {
+  function lineStyle(props) {
     const style = styles[props.status];
-    const unpublished = config.planner && props.is_published === false;
     return {
       color: style.color,
-      weight: 4,
-      opacity: unpublished ? 0.55 : 0.95,
+      weight: style.weight,
+      opacity: unpublished(props) ? 0.55 : 0.95,
       dashArray: style.dash || null,
       fillColor: style.color,
-      fillOpacity: 0.18,
-      className: 'project-shape status-' + props.status + (unpublished ? ' unpublished' : ''),
+      fillOpacity: 0.16,
+      className: 'project-shape status-' + props.status + (unpublished(props) ? ' unpublished' : ''),
     };
+  }
+  function centreStyle() {
+    return {color: '#ffffff', weight: config.styles.centreWeight, opacity: 1, fill: false, interactive: false};
   }
 
   // ---- popup ----------------------------------------------------------------------------
@@ -70,11 +80,10 @@
     return config.siteUrl ? config.siteUrl.replace(/\/$/, '') + path : path;
   }
   function popupContent(props) {
-    const name = english && props.name_en ? props.name_en : props.name;
     const box = el('div', {class: 'popup'});
-    box.append(el('h3', {text: name}));
+    box.append(el('h3', {text: nameOf(props), tabindex: '-1'}));
     box.append(el('p', {class: 'popup-code', text: props.code}));
-    if (config.planner && props.is_published === false) {
+    if (unpublished(props)) {
       box.append(el('p', {class: 'badge unpublished-badge', text: msg.unpublished}));
     }
     const facts = el('dl');
@@ -82,16 +91,18 @@
     fact(msg.sector, props.sector_name);
     const status = el('span', {class: 'status'});
     status.innerHTML = symbolSvg(props.status, 14);
-    status.append(' ' + (config.statusLabels[props.status] || props.status));
+    status.append(' ' + statusLabel(props.status));
     fact(msg.status, status);
     const progress = el('div', {class: 'progress'});
     if (props.progress_pct === null || props.progress_pct === undefined) {
       progress.textContent = msg.notGiven;
     } else {
+      const pct = number(props.progress_pct) + ' %';
       const bar = el('div', {class: 'bar', role: 'progressbar', 'aria-valuemin': '0',
-        'aria-valuemax': '100', 'aria-valuenow': String(props.progress_pct)});
+        'aria-valuemax': '100', 'aria-valuenow': String(props.progress_pct),
+        'aria-label': `${msg.progress}: ${pct}`});
       bar.append(el('span', {style: `width: ${Math.max(0, Math.min(100, props.progress_pct))}%`}));
-      progress.append(bar, el('span', {class: 'pct', text: number(props.progress_pct) + ' %'}));
+      progress.append(bar, el('span', {class: 'pct', text: pct}));
     }
     fact(msg.progress, progress);
     fact(msg.leadAgency, props.lead_agency_name);
@@ -105,39 +116,35 @@
     box.append(el('a', {href: siteUrl(props.url), class: 'popup-link', text: msg.details + ' →'}));
     return box;
   }
+  // Popups keep clear of the controls and, on a phone, of the sheet at the bottom.
+  function popupOptions() {
+    const bottom = phone.matches ? (document.querySelector('.sheet-peek') || {offsetHeight: 0}).offsetHeight + 12 : 20;
+    // Left of the zoom buttons, below the layer switch (top right), above the sheet.
+    return {maxWidth: phone.matches ? 250 : 320, minWidth: phone.matches ? 200 : 240,
+      autoPanPaddingTopLeft: L.point(58, 70), autoPanPaddingBottomRight: L.point(8, bottom),
+      keepInView: true};
+  }
+  // A popup opened from the keyboard or the list takes the focus; Escape closes it and
+  // gives the focus back to where it came from.
+  let returnFocus = null;
+  map.on('popupopen', (event) => {
+    const heading = event.popup.getElement() && event.popup.getElement().querySelector('h3');
+    if (returnFocus && heading) { heading.focus({preventScroll: true}); }
+  });
+  map.on('popupclose', () => {
+    if (returnFocus && document.body.contains(returnFocus)) { returnFocus.focus({preventScroll: true}); }
+    returnFocus = null;
+  });
 
   // ---- layers ---------------------------------------------------------------------------
   // Projects get a pane of their own above the boundaries: Leaflet stacks SVG over canvas,
   // so the land fill would otherwise hide projects drawn on a canvas.
   map.createPane('projects').style.zIndex = 450;
-  const layerOf = {};
-  const groups = {};
-  config.layers.forEach((layer) => {
-    layerOf[layer.sector] = layer.slug;
-    groups[layer.slug] = L.layerGroup();
-  });
-  let drawn = [];  // {feature, layer} for the list
-
-  function isActive(slug) {
-    const box = form.querySelector(`input[name="layer"][value="${slug}"]`);
-    return box ? box.checked : true;
-  }
-
-  // Many points are clustered, all sectors in one cluster layer so that bubbles do not pile
-  // up; a sector switched off takes its markers out of it.
+  const projectsLayer = L.layerGroup().addTo(map);
   let cluster = null;
-  let clusteredMarkers = {};
-
-  function syncLayers() {
-    Object.entries(groups).forEach(([slug, group]) => {
-      if (isActive(slug)) { group.addTo(map); } else { map.removeLayer(group); }
-    });
-    if (cluster) {
-      cluster.clearLayers();
-      cluster.addLayers(Object.entries(clusteredMarkers)
-        .filter(([slug]) => isActive(slug)).flatMap(([, markers]) => markers));
-    }
-  }
+  let grid = null;  // the vector tiles, when the view holds too many projects for GeoJSON
+  let gridKey = '';
+  let drawn = [];  // {feature, layer} for the list
 
   function pointsOf(geometry) {
     if (geometry.type === 'Point') { return [geometry.coordinates]; }
@@ -148,60 +155,93 @@
   let openPopup = null;
   let redrawing = false;
 
-  function draw(collection) {
-    tileMode = false;
-    tileKey = '';
+  // Lines and polygons on an SVG renderer are reachable with Tab, named, and open on Enter.
+  function focusable(layer, props) {
+    layer.eachLayer((part) => {
+      const node = part.getElement && part.getElement();
+      if (!node) { return; }
+      node.setAttribute('tabindex', '0');
+      node.setAttribute('role', 'button');
+      node.setAttribute('aria-label', accessibleName(props));
+      node.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          returnFocus = node;
+          layer.openPopup(part.getBounds ? part.getBounds().getCenter() : undefined);
+        }
+      });
+    });
+  }
+
+  function clearDrawing() {
     redrawing = true;
-    Object.values(groups).forEach((group) => group.clearLayers());
+    projectsLayer.clearLayers();
     if (cluster) { cluster.clearLayers(); }
     redrawing = false;
+  }
+
+  function clusterIcon(group) {
+    const count = group.getChildCount();
+    const size = count < 100 ? 36 : count < 1000 ? 44 : 52;
+    return L.divIcon({html: `<span>${number(count)}</span>`, className: 'project-cluster',
+      iconSize: L.point(size, size)});
+  }
+
+  function draw(collection) {
+    removeGrid();
+    clearDrawing();
     drawn = [];
-    clusteredMarkers = {};
     const features = collection.features || [];
-    const renderer = features.length > config.thresholds.canvas ?
-      L.canvas({padding: 0.3, pane: 'projects'}) : L.svg({padding: 0.3, pane: 'projects'});
+    const svg = features.length <= config.thresholds.canvas;
+    const renderer = svg ? L.svg({padding: 0.3, pane: 'projects'}) : L.canvas({padding: 0.3, pane: 'projects'});
     const pointCount = features.reduce((n, f) => n + ((pointsOf(f.geometry) || []).length), 0);
     const clustering = pointCount > config.thresholds.cluster && Boolean(L.markerClusterGroup);
     if (clustering && !cluster) {
       cluster = L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 50,
-        disableClusteringAtZoom: 15, showCoverageOnHover: false}).addTo(map);
+        disableClusteringAtZoom: 15, showCoverageOnHover: false, iconCreateFunction: clusterIcon}).addTo(map);
     } else if (!clustering && cluster) {
       map.removeLayer(cluster);
       cluster = null;
     }
+    const clustered = [];
     features.forEach((feature) => {
       const props = feature.properties;
-      const slug = layerOf[props.sector];
-      if (!slug) { return; }
-      const title = english && props.name_en ? props.name_en : props.name;
-      const points = pointsOf(feature.geometry);
+      if (config.features && !isActive(props.sector)) { return; }  // a file: toggles filter here
+      const label = accessibleName(props);
       const bind = (target) => {
-        target.bindPopup(() => popupContent(props), {maxWidth: 320, minWidth: 240});
+        target.bindPopup(() => popupContent(props), popupOptions());
         target.on('popupopen', (event) => { openPopup = {code: props.code, latlng: event.popup.getLatLng()}; });
         target.on('popupclose', () => { if (!redrawing) { openPopup = null; } });
         // As text: a name is data (soon from agencies' files), never markup.
-        target.bindTooltip(() => el('span', {text: title}), {sticky: true, direction: 'top'});
+        target.bindTooltip(() => el('span', {text: label}), {sticky: true, direction: 'top'});
       };
+      const points = pointsOf(feature.geometry);
       let layer;
       if (points) {
         // Popups on each marker: a clustered marker's group is not itself on the map.
         const markers = points.map(([lon, lat]) =>
-          L.marker([lat, lon], {icon: pointIcon(props), title: title, alt: title, keyboard: true}));
-        markers.forEach(bind);
+          L.marker([lat, lon], {icon: pointIcon(props), title: label, alt: label, keyboard: true}));
+        markers.forEach((marker) => {
+          bind(marker);
+          marker.on('keydown', (event) => {
+            if (event.originalEvent.key === 'Enter') { returnFocus = marker.getElement(); }
+          });
+        });
         layer = L.featureGroup(markers);
-        if (clustering) {
-          (clusteredMarkers[slug] = clusteredMarkers[slug] || []).push(...markers);
-        } else {
-          groups[slug].addLayer(layer);
-        }
+        if (clustering) { clustered.push(...markers); } else { projectsLayer.addLayer(layer); }
       } else {
-        layer = L.geoJSON(feature, {style: () => shapeStyle(props), renderer: renderer, pane: 'projects'});
+        layer = L.geoJSON(feature, {style: () => lineStyle(props), renderer: renderer, pane: 'projects'});
         bind(layer);
-        groups[slug].addLayer(layer);
+        projectsLayer.addLayer(layer);
+        if (styles[props.status].centre) {
+          projectsLayer.addLayer(L.geoJSON(feature, {style: centreStyle, renderer: renderer,
+            pane: 'projects', interactive: false}));
+        }
+        if (svg) { focusable(layer, props); }
       }
       drawn.push({feature: feature, layer: layer});
     });
-    syncLayers();
+    if (cluster) { cluster.addLayers(clustered); }
     list();
     if (openPopup) {
       const again = drawn.find(({feature}) => feature.properties.code === openPopup.code);
@@ -209,63 +249,63 @@
     }
   }
 
-  // ---- large selections: vector tiles ----------------------------------------------------
-  // Above a few thousand projects in view the map draws Mapbox vector tiles (PostGIS-built,
-  // same visibility and filters) instead of GeoJSON; the list shows the first ones returned.
+  // ---- large selections: one set of vector tiles ----------------------------------------
+  // Every sector in each tile (one request per tile), with the same visibility and filters,
+  // points drawn with their status symbol, and a click that reads the project from the API.
   if (L.DomEvent && !L.DomEvent.fakeStop) { L.DomEvent.fakeStop = () => true; }  // VectorGrid on Leaflet 1.9
-  let tileMode = false;
-  let tileKey = '';
-
-  function tileStyle(properties, zoom, dimension) {
-    const style = styles[properties.status] || {color: '#555555', dash: '', shape: 'circle'};
-    const open = style.shape === 'circle-open' || style.shape === 'x-open';
-    if (dimension === 1) {
-      return {radius: 5, weight: 2, color: style.color, fill: !open, fillColor: style.color,
-        fillOpacity: 0.9, dashArray: style.dash || null};
+  const icons = {};
+  function tileIcon(status) {
+    if (!icons[status]) {
+      const svg = symbolSvg(status, 20).replace('<svg ', '<svg xmlns="http://www.w3.org/2000/svg" ');
+      icons[status] = L.icon({iconUrl: 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svg),
+        iconSize: [18, 18], iconAnchor: [9, 9]});
     }
-    return {weight: dimension === 2 ? 3.5 : 2, color: style.color, dashArray: style.dash || null,
-      fill: dimension === 3, fillColor: style.color, fillOpacity: 0.18};
+    return icons[status];
   }
-
-  // Tiles carry only what drawing needs: a click reads the project from the API.
+  function tileStyle(properties, zoom, dimension) {
+    const style = styles[properties.status] || styles.proposed;
+    if (dimension === 1) { return {icon: tileIcon(properties.status)}; }
+    return {weight: dimension === 2 ? style.weight - 1 : 2.5, color: style.color,
+      dashArray: style.dash || null, fill: dimension === 3, fillColor: style.color, fillOpacity: 0.16};
+  }
   function tilePopup(event) {
     const code = event.layer.properties.code;
-    const popup = L.popup({maxWidth: 320, minWidth: 240}).setLatLng(event.latlng)
-      .setContent(msg.loading).openOn(map);
+    const popup = L.popup(popupOptions()).setLatLng(event.latlng).setContent(msg.loading).openOn(map);
     fetch(`${config.apiUrl}${encodeURIComponent(code)}/`, {headers: {Accept: 'application/json'},
       credentials: 'same-origin'})
       .then((response) => { if (!response.ok) { throw new Error(response.status); } return response.json(); })
       .then((feature) => popup.setContent(popupContent(feature.properties)))
       .catch(() => popup.setContent(msg.error));
   }
-
+  function removeGrid() {
+    if (grid) { map.removeLayer(grid); grid = null; gridKey = ''; }
+  }
   function drawTiles(collection) {
     const key = apiParams(false).toString();
-    if (!tileMode || key !== tileKey) {
-      redrawing = true;
-      Object.values(groups).forEach((group) => group.clearLayers());
+    if (!grid || key !== gridKey) {
+      removeGrid();
+      clearDrawing();
       if (cluster) { map.removeLayer(cluster); cluster = null; }
-      redrawing = false;
-      config.layers.forEach((layer) => {
-        const grid = L.vectorGrid.protobuf(`${config.tileUrl.replace('LAYER', layer.slug)}?${key}`, {
-          rendererFactory: L.canvas.tile, interactive: true, maxNativeZoom: 18, pane: 'projects',
-          vectorTileLayerStyles: {[layer.slug]: tileStyle},
-        });
-        grid.on('click', tilePopup);
-        groups[layer.slug].addLayer(grid);
+      // Above tileMaxZoom the view is small enough for GeoJSON: the grid asks for nothing.
+      grid = L.vectorGrid.protobuf(`${config.tileUrl}?${key}`, {
+        rendererFactory: L.canvas.tile, interactive: true, pane: 'projects',
+        maxNativeZoom: config.tileMaxZoom, maxZoom: config.tileMaxZoom,
+        vectorTileLayerStyles: {projects: tileStyle},
       });
-      tileMode = true;
-      tileKey = key;
+      grid.on('click', tilePopup);
+      grid.on('loading', () => document.body.classList.add('tiles-loading'));
+      grid.on('load', () => document.body.classList.remove('tiles-loading'));
+      grid.addTo(map);
+      gridKey = key;
     }
-    drawn = (collection.features || []).slice(0, 200).map((feature) => ({feature: feature, layer: L.geoJSON(feature)}));
-    syncLayers();
+    drawn = (collection.features || []).map((feature) => ({feature: feature, layer: L.geoJSON(feature)}));
     list();
   }
 
   // Open a drawn project's popup: on its first marker (unclustering it if needed) or shape.
   function show(layer, latlng, reveal, props) {
-    if (tileMode && props) {  // drawn in tiles: a popup of its own, not bound to a layer
-      L.popup({maxWidth: 320, minWidth: 240}).setLatLng(layer.getBounds().getCenter())
+    if (grid && props) {  // drawn in tiles: a popup of its own, not bound to a layer
+      L.popup(popupOptions()).setLatLng(layer.getBounds().getCenter())
         .setContent(popupContent(props)).openOn(map);
       return;
     }
@@ -281,94 +321,88 @@
     }
   }
 
-  // ---- list of projects in view (keyboard and screen-reader access) ---------------------
+  // ---- the list of projects in view (keyboard and screen-reader access) -----------------
+  let matching = null;  // projects matching the filters in the whole province (summary)
+  let lastCollection = null;
+
   function list() {
     results.textContent = '';
     const bounds = map.getBounds();
-    const visible = drawn.filter(({feature, layer}) =>
-      isActive(layerOf[feature.properties.sector]) && layer.getBounds().intersects(bounds));
+    const visible = drawn.filter(({layer}) => layer.getBounds().intersects(bounds));
     visible.sort((a, b) => a.feature.properties.code.localeCompare(b.feature.properties.code));
     if (!visible.length) {
       results.append(el('li', {class: 'empty', text: msg.noResults}));
     }
-    visible.slice(0, 200).forEach(({feature, layer}) => {
+    const cap = config.thresholds.list;
+    visible.slice(0, cap).forEach(({feature, layer}) => {
       const props = feature.properties;
-      const name = english && props.name_en ? props.name_en : props.name;
-      const button = el('button', {type: 'button', class: 'show', text: msg.showOnMap});
+      const button = el('button', {type: 'button', class: 'show', 'aria-label': `${msg.showOnMap}: ${accessibleName(props)}`});
+      button.innerHTML = symbolSvg(props.status, 16);
+      button.append(el('span', {class: 'show-text', text: msg.showOnMap}));
       button.addEventListener('click', () => {
+        returnFocus = button;
+        if (phone.matches) { setSheet(false); }
         map.fitBounds(layer.getBounds(), {maxZoom: 14, padding: [30, 30]});
         show(layer, null, true, props);
       });
-      const symbol = el('span', {class: 'symbol'});
-      symbol.innerHTML = symbolSvg(props.status, 14);
-      const item = el('li', {'data-code': props.code}, symbol,
-        el('a', {href: siteUrl(props.url), text: `${props.code} ${name}`}), ' ', button);
-      if (config.planner && props.is_published === false) {
+      const link = el('a', {href: siteUrl(props.url)}, el('span', {class: 'code', text: props.code}), ' ' + nameOf(props));
+      const item = el('li', {'data-code': props.code}, link,
+        el('span', {class: 'status-name', text: statusLabel(props.status)}), button);
+      if (unpublished(props)) {
         item.append(el('span', {class: 'badge unpublished-badge', text: msg.unpublished}));
       }
       results.append(item);
     });
-    const shown = visible.length;
-    if (tileMode) {
-      summary.textContent = format(msg.tiles, {total: lastCollection.numberMatched});
-    } else if (lastCollection && lastCollection.numberMatched > (lastCollection.numberReturned || 0)) {
-      summary.textContent = format(msg.truncated, {shown: lastCollection.numberReturned, total: lastCollection.numberMatched});
-    } else if (config.features) {
-      summary.textContent = format(msg.countAll, {shown: shown});
-    } else {
-      summary.textContent = format(msg.count, {shown: shown, total: lastCollection ? lastCollection.numberMatched : shown});
+    const inView = lastCollection && !config.features ? lastCollection.numberMatched : visible.length;
+    // The list holds at most `cap` projects, and the data request at most its limit.
+    const listed = Math.min(visible.length, cap);
+    if (capNote) {
+      capNote.hidden = !(inView > listed);
+      capNote.textContent = inView > listed ? format(msg.listCapped, {shown: number(listed), total: number(inView)}) : '';
     }
+    if (config.features) {
+      summary.textContent = format(msg.countAll, {shown: number(visible.length)});
+    } else if (matching !== null) {
+      summary.textContent = format(msg.count, {shown: number(inView), total: number(matching)});
+    } else {
+      summary.textContent = format(msg.countInView, {shown: number(inView)});
+    }
+    updateExports();
   }
 
   // ---- one query string for everything: list, tiles, exports and the permalink ----------
   // Lists are comma-separated (status=a,b), as every surface of the server reads them.
+  const layerOf = Object.fromEntries(config.layers.map((layer) => [layer.sector, layer.slug]));
+  function isActive(sector) {
+    const box = form.querySelector(`input[name="layer"][value="${layerOf[sector]}"]`);
+    return box ? box.checked : true;
+  }
+  function activeLayers() {
+    const boxes = Array.from(form.querySelectorAll('input[name="layer"]'));
+    const on = boxes.filter((box) => box.checked).map((box) => box.value);
+    return on.length === boxes.length ? null : on.join(',');
+  }
   function filterParams() {
     const params = new URLSearchParams();
     const data = new FormData(form);
     const lists = {};
     for (const [key, value] of data.entries()) {
       if (key === 'layer' || value === '') { continue; }
-      if (key === 'status') { (lists[key] = lists[key] || []).push(value); } else { params.set(key, value); }
+      if (key === 'status') { (lists[key] = lists[key] || []).push(value); } else { params.set(key, value.trim()); }
     }
     Object.entries(lists).forEach(([key, values]) => params.set(key, values.join(',')));
+    const layers = activeLayers();
+    if (layers) { params.set('layer', layers); }
     return params;
-  }
-  function activeLayers() {
-    const layers = config.layers.map((l) => l.slug).filter(isActive);
-    return layers.length === config.layers.length ? null : layers.join(',');
   }
   function permalink() {
     const params = filterParams();
-    const layers = activeLayers();
-    if (layers) { params.set('layer', layers); }
     const centre = map.getCenter();
     params.set('lat', centre.lat.toFixed(5));
     params.set('lon', centre.lng.toFixed(5));
     params.set('z', map.getZoom());
     return params;
   }
-  function updateUrl() {
-    if (config.features) { return; }
-    const params = permalink();
-    const url = `${window.location.pathname}?${params}`;
-    window.history.replaceState(null, '', url);
-    document.querySelectorAll('input[name="next"]').forEach((input) => { input.value = url; });
-    const exportHtml = document.getElementById('export-html');
-    if (exportHtml) {
-      const exportParams = apiParams(false);
-      permalink().forEach((value, key) => { if (['lat', 'lon', 'z', 'layer'].includes(key)) { exportParams.set(key, value); } });
-      exportHtml.href = `${config.exportUrl}?${exportParams}`;
-    }
-    const exportGeojson = document.getElementById('export-geojson');
-    if (exportGeojson) {
-      const exportParams = apiParams(false);
-      const layers = activeLayers();
-      if (layers) { exportParams.set('layer', layers); }
-      exportGeojson.href = `${config.exportGeojsonUrl}?${exportParams}`;
-    }
-  }
-
-  // ---- loading --------------------------------------------------------------------------
   function apiParams(withView) {
     const params = filterParams();
     if (config.publicOnly) { params.set('published', 'true'); }
@@ -377,7 +411,6 @@
       const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
       params.set('bbox', [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90),
         clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)].map((v) => v.toFixed(5)).join(','));
-      params.set('limit', config.thresholds.tiles);
       const zoom = map.getZoom();
       if (zoom < 14) {
         // Half a screen pixel, in degrees: invisible, and it keeps large layers light.
@@ -386,21 +419,89 @@
     }
     return params;
   }
+  function updateUrl() {
+    if (config.features) { return; }
+    const url = `${window.location.pathname}?${permalink()}`;
+    window.history.replaceState(null, '', url);
+    document.querySelectorAll('input[name="next"]').forEach((input) => { input.value = url; });
+  }
+  // Every export link follows the whole selection (sector toggles included). Formats built in
+  // memory have a cap: past it the link is replaced by a note saying how to get everything.
+  function updateExports() {
+    if (config.features) { return; }
+    const selection = apiParams(false);
+    document.querySelectorAll('[data-export]').forEach((link) => {
+      const params = new URLSearchParams(selection);
+      if (link.dataset.export === 'html') {
+        permalink().forEach((value, key) => { if (['lat', 'lon', 'z'].includes(key)) { params.set(key, value); } });
+      }
+      link.href = `${link.dataset.url}?${params}`;
+      const capped = link.dataset.limit && matching !== null && matching > Number(link.dataset.limit);
+      link.classList.toggle('over-limit', Boolean(capped));
+      const note = link.parentElement.querySelector('.limit-note');
+      if (note) { note.hidden = !capped; }
+      if (capped) { link.setAttribute('aria-disabled', 'true'); } else { link.removeAttribute('aria-disabled'); }
+    });
+  }
+  document.querySelectorAll('[data-export]').forEach((link) => {
+    link.addEventListener('click', (event) => {
+      if (link.getAttribute('aria-disabled') === 'true') { event.preventDefault(); }
+    });
+  });
 
-  let lastCollection = null;
+  // ---- loading --------------------------------------------------------------------------
   let loadedBox = null;
   let loadedKey = '';
   let controller = null;
+  let summaryKey = '';
+  let pendingFit = false;
+
+  // How many projects match in the whole province, and where they are: the count beside the
+  // one in view, the export limits, and where a search moves the map.
+  function loadSummary(key) {
+    if (!config.summaryUrl || key === summaryKey) { return Promise.resolve(); }
+    summaryKey = key;
+    const params = apiParams(false);
+    return fetch(`${config.summaryUrl}?${params}`, {headers: {Accept: 'application/json'},
+      credentials: 'same-origin'})
+      .then((response) => (response.ok ? response.json() : null))
+      .then((body) => {
+        if (!body || summaryKey !== key) { return; }
+        matching = body.numberMatched;
+        if (pendingFit && body.bbox && matching > 0) {
+          pendingFit = false;
+          const [w, s, e, n] = body.bbox;
+          map.fitBounds([[s, w], [n, e]], {maxZoom: 15, padding: [30, 30]});
+        }
+        pendingFit = false;
+        list();
+      })
+      .catch(() => {});
+  }
 
   function load(force) {
     updateUrl();
     if (config.features) { list(); return; }
     const size = map.getSize();
     if (size.x < 2 || size.y < 2) { return; }  // hidden: load when shown (resize)
+    if (activeLayers() === '') {  // every sector switched off: nothing to ask for
+      if (controller) { controller.abort(); }
+      lastCollection = {numberMatched: 0, features: []};
+      matching = 0;
+      summaryKey = '';
+      loadedKey = '';
+      draw(lastCollection);
+      return;
+    }
+    const filters = apiParams(false).toString();
+    loadSummary(filters);
     const params = apiParams(true);
-    const key = filterParams().toString() + '|' + (params.get('simplify') || '');
+    const key = filters + '|' + (params.get('simplify') || '');
     const view = map.getBounds();
     if (!force && loadedBox && key === loadedKey && loadedBox.contains(view)) { list(); return; }
+    // In tiles, a move only needs the list's first page; a full page when it may be GeoJSON.
+    const tiles = grid && key.split('|')[0] === gridKey && map.getZoom() <= config.tileMaxZoom;
+    params.set('limit', tiles ? config.thresholds.list : config.thresholds.tiles);
     if (controller) { controller.abort(); }
     controller = new AbortController();
     summary.textContent = msg.loading;
@@ -412,11 +513,13 @@
         return response.json();
       })
       .then((collection) => {
+        const many = collection.numberMatched > config.thresholds.tiles;
+        if (tiles && !many) { load(true); return; }  // few enough now: fetch them all as GeoJSON
         lastCollection = collection;
         const parts = params.get('bbox').split(',').map(Number);
         loadedBox = L.latLngBounds([parts[1], parts[0]], [parts[3], parts[2]]);
         loadedKey = key;
-        if (collection.numberMatched > collection.numberReturned && L.vectorGrid) {
+        if (many && L.vectorGrid && map.getZoom() <= config.tileMaxZoom) {
           drawTiles(collection);
         } else {
           draw(collection);
@@ -429,17 +532,37 @@
       .finally(() => document.body.classList.remove('loading'));
   }
 
+  // ---- the sheet (phone) and the panel ---------------------------------------------------
+  const panel = document.getElementById('panel');
+  const toggle = document.querySelector('.panel-toggle');
+  function setSheet(open) {
+    if (!toggle) { return; }
+    toggle.setAttribute('aria-expanded', String(open));
+    panel.classList.toggle('collapsed', !open);
+  }
+  if (toggle) {
+    setSheet(!phone.matches);
+    toggle.addEventListener('click', () => setSheet(toggle.getAttribute('aria-expanded') !== 'true'));
+    phone.addEventListener('change', () => { setSheet(!phone.matches); map.invalidateSize(); });
+  }
+
   // ---- wiring ---------------------------------------------------------------------------
   let typing = null;
-  form.addEventListener('submit', (event) => { event.preventDefault(); load(true); });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    pendingFit = Boolean((new FormData(form).get('q') || '').trim());
+    summaryKey = '';
+    load(true);
+    if (phone.matches) { setSheet(false); }
+  });
   form.addEventListener('change', (event) => {
-    if (event.target.name === 'layer') { syncLayers(); updateUrl(); list(); return; }
+    if (config.features && event.target.name === 'layer') { draw({features: config.features}); return; }
     if (event.target.name !== 'q') { load(true); }
   });
   form.addEventListener('input', (event) => {
     if (event.target.name !== 'q') { return; }
     clearTimeout(typing);
-    typing = setTimeout(() => load(true), 300);
+    typing = setTimeout(() => { pendingFit = Boolean(event.target.value.trim()); load(true); }, 400);
   });
   const reset = form.querySelector('.reset');
   if (reset) {
@@ -451,21 +574,7 @@
       form.querySelectorAll('select').forEach((select) => { select.value = ''; });
       const search = form.querySelector('input[name="q"]');
       if (search) { search.value = ''; }
-      syncLayers();
       load(true);
-    });
-  }
-  const toggle = document.querySelector('.panel-toggle');
-  if (toggle) {
-    if (window.matchMedia('(max-width: 700px)').matches) {
-      toggle.setAttribute('aria-expanded', 'false');
-      document.getElementById('panel').classList.add('collapsed');
-    }
-    toggle.addEventListener('click', () => {
-      const open = toggle.getAttribute('aria-expanded') !== 'true';
-      toggle.setAttribute('aria-expanded', String(open));
-      document.getElementById('panel').classList.toggle('collapsed', !open);
-      setTimeout(() => map.invalidateSize(), 50);
     });
   }
   if (config.fitBounds) { map.fitBounds(config.fitBounds, {padding: [8, 8], animate: false}); }
@@ -473,10 +582,9 @@
   map.on('resize', () => load(false));
 
   if (config.features) {
-    lastCollection = null;
     draw({type: 'FeatureCollection', features: config.features});
   } else {
     load(true);
   }
-  window.projectMap = {map: map, groups: groups, reload: () => load(true)};
+  window.projectMap = {map: map, layer: projectsLayer, tiles: () => grid, reload: () => load(true)};
 }());
