@@ -1219,7 +1219,7 @@ def reports():
                 status=earlier_status,
                 progress_pct=earlier,
                 reporting_agency=p["lead_agency"],
-                note="Giá trị minh họa (demo).",
+                note="",  # the "illustrative" badge says it, in the page's language
                 is_illustrative=True,
             )
         )
@@ -1230,7 +1230,7 @@ def reports():
                 status=p["status"],
                 progress_pct=final,
                 reporting_agency=p["lead_agency"],
-                note="Giá trị minh họa (demo).",
+                note="",  # the "illustrative" badge says it, in the page's language
                 is_illustrative=True,
             )
         )
