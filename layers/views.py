@@ -40,7 +40,7 @@ EXPORT_PARAMETERS = MAP_PARAMETERS | set(queries.REST_FILTERS)
 CLUSTER_THRESHOLD = 300  # points in view above which they are clustered
 CANVAS_THRESHOLD = 1500  # features above which lines and polygons are drawn on a canvas
 TILES_THRESHOLD = 3000  # projects in view above which the map draws vector tiles
-TILES_MAX_ZOOM = 13  # above it a view is small enough for GeoJSON: tiles are never asked for
+TILES_MAX_ZOOM = 12  # above it a view is small enough for GeoJSON: tiles are never asked for
 LIST_LIMIT = 200  # projects listed under the map (the list says when it holds fewer than match)
 
 
@@ -125,6 +125,7 @@ def _messages() -> dict[str, str]:
         "count": _("%(shown)s in view · %(total)s matching in the province"),
         "countInView": _("%(shown)s projects in view"),
         "countAll": _("%(shown)s projects"),
+        "truncated": _("Showing the first %(shown)s of %(total)s: zoom in or narrow the filters."),
         "listCapped": _(
             "The list shows %(shown)s of the %(total)s projects in view: zoom in, "
             "search or narrow the filters to see them all."

@@ -269,3 +269,36 @@ def test_the_project_page_shows_map_facts_and_progress(page, live_url, offline, 
     page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path').length > 0")
     offline.screenshot("project-page")
     assert offline.external == []
+
+
+def test_keyboard_users_reach_every_project_and_its_popup(page, live_url, offline, committed):
+    with committed(), translation.override("vi"):
+        airport = Project.objects.get(code="GT-02")
+        status = str(airport.get_status_display())
+    open_map(page, live_url)
+    # Every list button has a name of its own, with the project's status.
+    names = page.locator("#results button.show").evaluate_all("bs => bs.map(b => b.ariaLabel)")
+    assert len(names) == len(set(names)) and all(" — " in name for name in names)
+    # Markers and shapes are named with their status, and shapes can be focused.
+    titles = page.locator(".project-marker").evaluate_all("ms => ms.map(m => m.title)")
+    assert titles and all(" — " in title for title in titles)
+    shape = page.locator('.leaflet-projects-pane path[role="button"][aria-label^="GT-02 "]')
+    expect(shape).to_have_attribute("tabindex", "0")
+    assert status in shape.get_attribute("aria-label")
+    # "Show on map" moves the focus into the popup; Escape closes it and gives it back.
+    button = page.locator('#results li[data-code="GT-02"] button')
+    button.focus()
+    page.keyboard.press("Enter")
+    heading = page.locator(".leaflet-popup-content h3")
+    expect(heading).to_be_focused()
+    page.keyboard.press("Tab")  # on to the popup's links
+    assert page.evaluate("document.activeElement.closest('.leaflet-popup') !== null")
+    page.keyboard.press("Escape")
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    expect(button).to_be_focused()
+    # A shape opens its popup from the keyboard too.
+    shape.focus()
+    page.keyboard.press("Enter")
+    expect(heading).to_contain_text(airport.name)
+    expect(heading).to_be_focused()
+    offline.screenshot("public-map-keyboard-popup")

@@ -131,10 +131,20 @@
     const heading = event.popup.getElement() && event.popup.getElement().querySelector('h3');
     if (returnFocus && heading) { heading.focus({preventScroll: true}); }
   });
+  // Leaflet closes popups on Escape only while the map itself has the focus, not its popup.
+  map.getContainer().addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') { map.closePopup(); }
+  });
+  // A redraw closes and reopens the popup: the focus stays with it.
   map.on('popupclose', () => {
+    if (redrawing) { return; }
     if (returnFocus && document.body.contains(returnFocus)) { returnFocus.focus({preventScroll: true}); }
     returnFocus = null;
   });
+
+  // A reload after a move redraws everything: keep the open popup open across it.
+  let openPopup = null;
+  let redrawing = false;
 
   // ---- layers ---------------------------------------------------------------------------
   // Projects get a pane of their own above the boundaries: Leaflet stacks SVG over canvas,
@@ -150,10 +160,6 @@
     if (geometry.type === 'Point') { return [geometry.coordinates]; }
     return geometry.type === 'MultiPoint' ? geometry.coordinates : null;
   }
-
-  // A reload after a move redraws everything: keep the open popup open across it.
-  let openPopup = null;
-  let redrawing = false;
 
   // Lines and polygons on an SVG renderer are reachable with Tab, named, and open on Enter.
   function focusable(layer, props) {
@@ -262,9 +268,25 @@
     }
     return icons[status];
   }
-  function tileStyle(properties, zoom, dimension) {
+  // VectorGrid styles a feature from its properties and the zoom only: the geometry's kind
+  // (1 point, 2 line, 3 polygon) is copied into the properties as each tile arrives.
+  const ProjectTiles = L.VectorGrid && L.VectorGrid.Protobuf.extend({
+    _getVectorTilePromise(coords, bounds) {
+      return L.VectorGrid.Protobuf.prototype._getVectorTilePromise.call(this, coords, bounds)
+        .then((tile) => {
+          Object.values(tile.layers || {}).forEach((layer) => layer.features.forEach((feature) => {
+            feature.properties.kind = feature.type;
+          }));
+          return tile;
+        });
+    },
+  });
+  function tileStyle(properties) {
     const style = styles[properties.status] || styles.proposed;
-    if (dimension === 1) { return {icon: tileIcon(properties.status)}; }
+    const dimension = properties.kind;
+    // A radius over 10 px: Leaflet then places the click where the mouse is (a tile point has
+    // no position of its own to read, and reading it throws).
+    if (dimension === 1) { return {icon: tileIcon(properties.status), radius: 11}; }
     return {weight: dimension === 2 ? style.weight - 1 : 2.5, color: style.color,
       dashArray: style.dash || null, fill: dimension === 3, fillColor: style.color, fillOpacity: 0.16};
   }
@@ -287,9 +309,10 @@
       clearDrawing();
       if (cluster) { map.removeLayer(cluster); cluster = null; }
       // Above tileMaxZoom the view is small enough for GeoJSON: the grid asks for nothing.
-      grid = L.vectorGrid.protobuf(`${config.tileUrl}?${key}`, {
+      grid = new ProjectTiles(`${config.tileUrl}?${key}`, {
         rendererFactory: L.canvas.tile, interactive: true, pane: 'projects',
         maxNativeZoom: config.tileMaxZoom, maxZoom: config.tileMaxZoom,
+        updateWhenZooming: false,  // a zoom across levels loads the last one, not each on the way
         vectorTileLayerStyles: {projects: tileStyle},
       });
       grid.on('click', tilePopup);
@@ -360,8 +383,12 @@
       capNote.hidden = !(inView > listed);
       capNote.textContent = inView > listed ? format(msg.listCapped, {shown: number(listed), total: number(inView)}) : '';
     }
+    const cut = lastCollection && !grid && lastCollection.numberMatched > (lastCollection.numberReturned || 0);
     if (config.features) {
       summary.textContent = format(msg.countAll, {shown: number(visible.length)});
+    } else if (cut) {  // too many for GeoJSON and too close for tiles: say what is missing
+      summary.textContent = format(msg.truncated, {shown: number(lastCollection.numberReturned),
+        total: number(lastCollection.numberMatched)});
     } else if (matching !== null) {
       summary.textContent = format(msg.count, {shown: number(inView), total: number(matching)});
     } else {
@@ -519,7 +546,7 @@
         const parts = params.get('bbox').split(',').map(Number);
         loadedBox = L.latLngBounds([parts[1], parts[0]], [parts[3], parts[2]]);
         loadedKey = key;
-        if (many && L.vectorGrid && map.getZoom() <= config.tileMaxZoom) {
+        if (many && ProjectTiles && map.getZoom() <= config.tileMaxZoom) {
           drawTiles(collection);
         } else {
           draw(collection);
