@@ -20,6 +20,18 @@ class ImmutableUnaccent(models.Func):
     output_field = models.TextField()
 
 
+class SearchText(models.Func):
+    """f_search_text(a || ' ' || b …): the text search reads, folded as projects.search folds
+    what people type: lower case, accent-free, letters and digits split apart (`QL19` → `ql 19`),
+    so a word can be found by a regular expression. Immutable (created in projects' search
+    migration), so it can be indexed; the arguments must be non-null text."""
+
+    function = "f_search_text"
+    template = "%(function)s(%(expressions)s)"
+    arg_joiner = " || ' ' || "
+    output_field = models.TextField()
+
+
 class DateRange(models.Func):
     """daterange(lower, upper, '[]'): NULL bounds are open, so a unit without a start date
     reaches back indefinitely."""

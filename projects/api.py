@@ -7,6 +7,8 @@ thin: parse, select, build, and let errors of geo.errors propagate (rendered in 
 """
 
 import orjson
+from django.contrib.gis.db.models import Extent
+from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -39,6 +41,7 @@ GEOJSON = "application/geo+json"
 # DRF's own `format` chooses a renderer; it is part of this surface's spelling.
 LIST_PARAMETERS = {*REST_FILTERS, "limit", "offset", "simplify", "properties", "format"}
 EXPORT_PARAMETERS = {*REST_FILTERS, "crs", "format"}
+SUMMARY_PARAMETERS = {*REST_FILTERS, "format"}
 OC4IDS_PARAMETERS = {*REST_FILTERS, "limit", "offset", "format"}
 PLAIN = {"format"}
 
@@ -153,6 +156,30 @@ class ProjectViewSet(viewsets.ViewSet):
             body = collection(found.features, numberMatched=found.matched,
                               numberReturned=found.returned, links=links)  # fmt: skip
             return HttpResponse(body, content_type=GEOJSON)
+
+        return conditional(request, build)
+
+    @extend_schema(
+        summary="How many projects the filters select, and where",
+        description="The same filters as the list, over the whole selection (not one page): "
+        "`numberMatched` and the WGS 84 `bbox` [west, south, east, north] of the selected "
+        "works (null when none). The map uses it to say how many match in the province "
+        "beside how many are in view, and to move to the results of a search.",
+        parameters=FILTER_PARAMETERS,
+        responses={200: OpenApiResponse(ref("ProjectSummary")), **ERRORS},
+        filters=False,
+    )
+    @action(detail=False, url_path="summary")
+    def summary(self, request):
+        params, query = read_projects(request, SUMMARY_PARAMETERS)
+        params.check()
+        projects = select(request.user, query).order_by()
+
+        def build():
+            found = projects.aggregate(matched=Count("pk"), box=Extent("geom"))
+            box = [round(v, 6) for v in found["box"]] if found["box"] else None
+            body = {"numberMatched": found["matched"], "bbox": box}
+            return HttpResponse(orjson.dumps(body), content_type="application/json")
 
         return conditional(request, build)
 

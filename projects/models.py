@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db.models import F, Max, Q, Sum
 from django.db.models.lookups import In
@@ -22,7 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from pghistory.models import Events
 
-from geo.db import DateRange, GeometryType
+from geo.db import DateRange, GeometryType, SearchText
 from geo.validation import clean_geometry
 
 PLAN_DATE = datetime.date(2024, 6, 1)  # the plan's units are those in force when it was issued
@@ -461,6 +462,11 @@ class Project(BilingualName):
         indexes = [
             models.Index(fields=["status"]),
             models.Index(fields=["is_published", "sector"]),
+            # `q` (projects.search) matches regular expressions on this text.
+            GinIndex(
+                OpClass(SearchText("code", "name", "name_en", "description"), name="gin_trgm_ops"),
+                name="project_search_trgm",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -20,13 +20,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.gis.geos import MultiPolygon, Polygon
-from django.db.models import Exists, OuterRef, Q, TextField, Value
-from django.db.models.functions import Concat, Lower
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from geo import crs as crs_table
-from geo.db import ImmutableUnaccent
 from geo.errors import BadRequest, UnknownParameter
+from projects import search
 from projects.access import visible_layer_slugs, visible_projects
 from projects.geojson import features
 from projects.models import (
@@ -65,8 +64,11 @@ FILTERS = {
     "2025 mergers.",
     "lead_agency": "Lead agency code, including the bodies it succeeded.",
     "admin_unit": "Administrative unit code (GSO) the work touches.",
-    "q": "Words to find in code, name or description; accents and case are ignored, every word "
-    "must appear.",
+    "q": "Words to find, best matches first: every word must match the code, name, description "
+    "or a commune or district the work touches. Accents and case are ignored; a word of three "
+    "letters or more may be the start of a word; letters and digits are read apart (ql19 = ql "
+    "19); abbreviations and their long forms find each other (QL = quốc lộ, KCN = khu công "
+    "nghiệp, TP = thành phố…). No typo tolerance: a word found nowhere finds nothing.",
     "priority": "Priority horizons, comma-separated (2030, 2045).",
     "project_type": "Project types, comma-separated (construction, expansion, rehabilitation).",
     "location_precision": "Location precisions, comma-separated (surveyed, digitised, "
@@ -489,15 +491,6 @@ def _agency(params: Parameters, name: str) -> tuple[str, ...]:
 # ---- answering ------------------------------------------------------------------------------
 
 
-def search_document():
-    """Lower-cased, accent-free text of a project (unaccent maps đ→d; Python's NFD does not)."""
-    text = Concat(
-        "code", Value(" "), "name", Value(" "), "name_en", Value(" "), "description",
-        output_field=TextField(),
-    )  # fmt: skip
-    return Lower(ImmutableUnaccent(text))
-
-
 def bbox_area(bbox) -> MultiPolygon:
     """The area of a lon/lat bbox to intersect with, split in two across the antimeridian."""
     west, south, east, north = bbox
@@ -542,10 +535,7 @@ def apply(projects, query: ProjectQuery):
                                           adminunit__code=query.admin_unit))
         )  # fmt: skip
     if query.words:
-        document = search_document()
-        projects = projects.alias(document=document)
-        for word in query.words:
-            projects = projects.filter(document__contains=ImmutableUnaccent(Lower(Value(word))))
+        projects = search.narrow(projects, query.words)
     if query.period:
         start, end = query.period
         # Undated ends are open: a project without a planned end has not ended.
@@ -563,9 +553,11 @@ def apply(projects, query: ProjectQuery):
 
 
 def select(user, query: ProjectQuery, projects=None):
-    """The projects `user` may see that answer `query`, ordered by code."""
+    """The projects `user` may see that answer `query`: the best matches first when it has
+    words (projects.search), otherwise by code. A caller's own order_by() replaces this one."""
     base = visible_projects(user) if projects is None else projects
-    return apply(base, query).order_by("code")
+    selected = apply(base, query)
+    return search.rank(selected, query.words) if query.words else selected.order_by("code")
 
 
 def paging(params: Parameters, *, default: int = DEFAULT_LIMIT) -> tuple[int, int]:

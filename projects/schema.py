@@ -144,6 +144,19 @@ COMPONENTS = {
     "AdminUnitFeatureCollection": feature_collection(
         {"$ref": "#/components/schemas/AdminUnitFeature"}
     ),
+    "ProjectSummary": {
+        "type": "object",
+        "required": ["numberMatched", "bbox"],
+        "properties": {
+            "numberMatched": {"type": "integer", "minimum": 0},
+            "bbox": {
+                **_nullable(
+                    {"type": "array", "minItems": 4, "maxItems": 4, "items": {"type": "number"}}
+                ),
+                "description": "West, south, east, north in WGS 84; null when nothing matches.",
+            },  # fmt: skip
+        },
+    },
     "Error": REST_ERROR,
 }
 

@@ -84,6 +84,8 @@ ROUTES = {
         lists("/api/v1/projects/?bbox=109.17,14.04,109.20,14.16", {"GT-02"}),
         lists("/api/v1/projects/?format=json"),
     ],
+    "project-summary": [Walk("/api/v1/projects/summary/"),
+                        Walk("/api/v1/projects/summary/?q=GT-0&published=false")],
     "project-detail": [hidden(f"/api/v1/projects/{code}/", {code}) for code in sorted(HIDDEN)],
     "project-progress": [hidden("/api/v1/projects/GT-02/progress/"),
                          hidden("/api/v1/projects/DN-01/progress/")],
