@@ -7,7 +7,7 @@ WORKDIR /app
 COPY requirements.txt constraints.txt ./
 RUN pip install --no-cache-dir -r requirements.txt -c constraints.txt
 COPY . .
-RUN python scripts/fetch_assets.py \
+RUN python scripts/fetch_assets.py --served \
     && SECRET_KEY=build python manage.py compilemessages --ignore=.venv -v 0 \
     && SECRET_KEY=build STATIC_ROOT=/app/staticfiles WHITENOISE_USE_FINDERS=false \
        STATICFILES_STORAGE=whitenoise.storage.CompressedManifestStaticFilesStorage \

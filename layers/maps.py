@@ -16,10 +16,9 @@ from jinja2 import Template
 
 from geo.region import PROVINCE_CENTRE_LONLAT, PROVINCE_ZOOM
 
-LOCAL_JS = [
-    ("leaflet", "vendor/leaflet/leaflet.js"),
-    ("jquery", "vendor/jquery/jquery.min.js"),
-]
+# No jQuery (88 KiB on every map page): folium's own script calls it only for keep_in_front(),
+# which we do not use; tests/layers/test_maps.py checks that the rendered map never does.
+LOCAL_JS = [("leaflet", "vendor/leaflet/leaflet.js")]
 LOCAL_CSS = [("leaflet_css", "vendor/leaflet/leaflet.css")]
 
 PROVINCE_CENTRE = PROVINCE_CENTRE_LONLAT[::-1]  # (lat, lon), Leaflet's order

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.gis.db import models as gis_models
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse, reverse_lazy
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -40,6 +41,30 @@ class MapAdminMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class NamedAutocompleteMixin:
+    """Names the autocomplete boxes for screen readers (geo/static/geo/admin_names.js)."""
+
+    class Media:
+        js = ["admin/js/jquery.init.js", "geo/admin_names.js"]
+
+
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """A tabular inline has one heading per column and no <label> per cell: each field, the
+    delete box too, is named by an aria-label, or a screen reader reads a row of bare inputs
+    (axe: label, select-name)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            # The widget a RelatedFieldWidgetWrapper (autocomplete, foreign key) renders.
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs.setdefault("aria-label", str(field.label))
+
+
+class TabularInline(NamedAutocompleteMixin, admin.TabularInline):
+    formset = LabelledInlineFormSet
+
+
 class VersionedForm(forms.ModelForm):
     """Carries the version the form was opened at; a change form without it is refused."""
 
@@ -65,7 +90,7 @@ class VersionedForm(forms.ModelForm):
         return cleaned
 
 
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(NamedAutocompleteMixin, admin.ModelAdmin):
     """Writes through projects.actions. A StaleVersion raised while saving rolls the whole save
     back (the admin runs it in one transaction); the form is then shown again with the reason."""
 
@@ -98,7 +123,7 @@ def _note_saved(formset, saved_forms) -> None:
     ]
 
 
-class ProjectAgencyInline(admin.TabularInline):
+class ProjectAgencyInline(TabularInline):
     model = ProjectAgency
     extra = 1
     autocomplete_fields = ["agency"]
@@ -112,7 +137,7 @@ class ProgressReportForm(forms.ModelForm):
             self.fields["report_date"].disabled = True
 
 
-class ProgressReportInline(admin.TabularInline):
+class ProgressReportInline(TabularInline):
     model = ProgressReport
     form = ProgressReportForm
     extra = 0
@@ -341,7 +366,7 @@ class AgencyAdmin(ActionAdmin):
 
 
 @admin.register(AdminUnit)
-class AdminUnitAdmin(MapAdminMixin, admin.ModelAdmin):
+class AdminUnitAdmin(MapAdminMixin, NamedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["code", "name", "level", "kind", "valid_from", "valid_to"]
     list_filter = ["level", "kind"]
     search_fields = ["code", "name", "name_en"]

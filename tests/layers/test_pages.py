@@ -159,6 +159,14 @@ def test_pages_are_read_only(client, world):
         assert response["Allow"] == "GET, HEAD"
 
 
+@pytest.mark.parametrize("path", ["/", "/map/", "/projects/GT-01/", "/projects/GT-02/"])
+def test_a_page_loads_no_library_it_does_not_use(planner_client, world, path):
+    html = get(planner_client, path).content.decode()
+    scripts = re.findall(r'<script[^>]* src="([^"]+)"', html)
+    assert scripts and not [s for s in scripts if "jquery" in s.lower() or "/vendor/ol/" in s]
+    assert "$(document)" not in html and "jQuery" not in html  # and nothing on it calls jQuery
+
+
 # ---- the project page -----------------------------------------------------------------------
 
 
