@@ -19,7 +19,7 @@ AS $$ SELECT regexp_replace(regexp_replace(lower(public.f_unaccent($1)),
 class Migration(migrations.Migration):
     dependencies = [
         ("geo", "0001_database_setup"),
-        ("projects", "0010_copy_simple_history"),
+        ("projects", "0011_project_location_note_en"),
     ]
 
     operations = [
