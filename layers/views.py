@@ -186,7 +186,7 @@ def _map_context(request, view, *, planner: bool, standalone: bool = False) -> d
     config = {
         "mapName": parts["name"],
         "apiUrl": reverse("project-list"),
-        "summaryUrl": None,
+        "summaryUrl": reverse("project-summary"),
         "publicOnly": not planner,
         "planner": planner,
         "layers": layers,

@@ -1,8 +1,7 @@
 """Every page a person reads, checked by axe-core on a desktop and on a phone: no critical and
 no serious violation (tests/browser/axe.py).
 
-The map pages are being rewritten elsewhere; their cases are expected to fail (not strictly)
-with the violations listed in the mark, for whoever lands that rewrite.
+The maps are checked with a popup open (its progress bar, its links).
 """
 
 import pytest
@@ -12,13 +11,6 @@ from projects.models import Project
 from tests.browser.axe import assert_no_violations
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 390, "height": 844}}
-
-MAP_REWRITE = pytest.mark.xfail(
-    strict=False,
-    reason="templates/layers/map.html, projectmap.js and map.css are being rewritten elsewhere; "
-    "axe 4.10 found aria-progressbar-name (serious: the popup's progress bar `.bar` has no "
-    "accessible name: give it aria-label or aria-labelledby)",
-)
 
 
 def settle(page, ready: str | None = None) -> None:
@@ -38,7 +30,7 @@ def open_a_popup(page) -> None:
 
 # (name, path, element that shows the page is drawn, extra step, marks)
 PUBLIC_PAGES = [
-    ("public-map", "/", "#results li[data-code]", open_a_popup, [MAP_REWRITE]),
+    ("public-map", "/", "#results li[data-code]", open_a_popup, []),
     ("project-page", "/projects/GT-01/", None, None, []),
     ("not-found", "/no-such-page/", None, None, []),
     ("ogc-landing", "/ogc/?f=html", None, None, []),
@@ -80,9 +72,7 @@ def log_in(page, live_url, username, password, next_path, *, admin=False):
     page.wait_for_url(f"**{next_path}")
 
 
-@pytest.mark.parametrize(
-    "viewport", [pytest.param(s, id=n, marks=[MAP_REWRITE]) for n, s in VIEWPORTS.items()]
-)
+@pytest.mark.parametrize("viewport", [pytest.param(s, id=n) for n, s in VIEWPORTS.items()])
 def test_the_planner_map_has_no_serious_accessibility_violation(
     page, live_url, planner_account, viewport
 ):

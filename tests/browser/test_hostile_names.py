@@ -46,11 +46,15 @@ def check_the_hostile_project(page, offline, shot: str, name: str = HOSTILE_NAME
     assert_no_script_ran(page)
     offline.screenshot(f"{shot}-popup")
     page.locator(".leaflet-popup-close-button").click()
-    marker = page.get_by_title(name, exact=True)
-    expect(marker).to_have_count(1)
-    marker.hover()
+    # Markers and tooltips are named "code name — status", as text.
+    prefix = f"{CODE} {name} — "
+    markers = page.locator(".project-marker")
+    found = markers.evaluate_all("(ms, p) => ms.filter(m => m.title.startsWith(p)).length", prefix)
+    assert found == 1
+    index = markers.evaluate_all("(ms, p) => ms.findIndex(m => m.title.startsWith(p))", prefix)
+    markers.nth(index).hover()
     tooltip = page.locator(".leaflet-tooltip")
-    expect(tooltip).to_have_text(name)
+    expect(tooltip).to_have_text(re.compile("^" + re.escape(prefix)))
     assert tooltip.locator("img, script, b").count() == 0
     settle(page)
     assert_no_script_ran(page)
@@ -98,7 +102,7 @@ def test_the_exported_map_shows_a_hostile_name_as_text(
     page.goto(f"{live_url}/?layer=commerce")
     open_list(page)
     with page.expect_download() as download:
-        page.locator("#export-html").click()
+        page.locator('[data-export="html"]').click()
     path = tmp_path / "map.html"
     download.value.save_as(path)
     html = path.read_text(encoding="utf-8")

@@ -302,3 +302,52 @@ def test_keyboard_users_reach_every_project_and_its_popup(page, live_url, offlin
     expect(heading).to_contain_text(airport.name)
     expect(heading).to_be_focused()
     offline.screenshot("public-map-keyboard-popup")
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_a_search_moves_the_map_to_its_results_and_counts_honestly(
+    page, live_url, offline, committed, viewport
+):
+    with committed():
+        found = codes(select(None, ProjectQuery(words=("san", "bay", "phu", "cat"))))
+        everything = public().count()
+    assert "GT-02" in found and len(found) < everything
+    if viewport:
+        page.set_viewport_size(viewport)
+    page.goto(f"{live_url}/?lat=14.60000&lon=108.70000&z=12")  # far from the airport
+    page.wait_for_function(
+        "window.projectMap && document.getElementById('summary').textContent.includes('khung')"
+    )
+    assert "GT-02" not in listed(page)
+    if viewport:
+        page.get_by_role("button", name="Bộ lọc, chú giải và danh sách").click()
+    page.get_by_label("Tìm kiếm").fill("san bay phu cat")
+    with page.expect_response(re.compile(r"/api/v1/projects/summary/\?.*q=san")):
+        page.get_by_role("button", name="Tìm", exact=True).click()
+    # The map moves to the results, and the count says what is in view and in the province.
+    page.wait_for_function("[...document.querySelectorAll('#results li[data-code]')]"
+                           ".some(li => li.dataset.code === 'GT-02')")  # fmt: skip
+    page.wait_for_function("!document.body.classList.contains('loading')")
+    expect(page.locator("#summary")).to_have_text(
+        re.compile(rf"^\d+ trong khung nhìn · {len(found)} khớp trong toàn tỉnh$")
+    )
+    assert set(listed(page)) <= set(found)
+    offline.screenshot(f"public-map-search-{'phone' if viewport else 'desktop'}")
+
+
+def test_every_colour_on_the_page_means_a_status(page, live_url, offline):
+    from layers.styles import STATUS_STYLES
+
+    colours = {style["color"] for style in STATUS_STYLES.values()}
+    open_map(page, live_url)
+    # No sector swatches: sectors have no colour. Legend, list and map use the status colours.
+    assert page.locator(".swatch").count() == 0
+    used = page.evaluate("""() => {
+        const all = (selector, attribute) =>
+            [...document.querySelectorAll(selector)].map(e => e.getAttribute(attribute));
+        return [
+            ...all('.legend svg[fill], #results svg[fill], .project-marker svg', 'fill'),
+            ...all('.legend line[stroke], path.project-shape', 'stroke'),
+        ].filter(c => c && c !== 'none' && c !== '#fff' && c !== '#ffffff');
+    }""")
+    assert used and set(used) <= colours, set(used) - colours

@@ -7,6 +7,7 @@ tests/world.py's table."""
 import csv
 import io
 import json
+import re
 import subprocess
 import zipfile
 
@@ -346,3 +347,39 @@ def test_markup_in_a_name_survives_as_text(client, world, tmp_path, fmt):
     name = hostile["Name"] if fmt == "kml" else hostile["name"]
     assert name == HOSTILE_NAME
     assert hostile["name_en"] == "<script>window.__xss=2</script>"
+
+
+# ---- large selections: streamed formats hold everything, built ones state their cap ---------
+
+
+def test_streamed_formats_hold_more_than_the_cap_and_built_ones_refuse_with_advice(
+    client, world, tmp_path, monkeypatch
+):
+    from projects import queries
+
+    monkeypatch.setattr(queries, "MAX_LIMIT", 2)  # the public selection holds 4
+    for fmt in ("geojson", "csv"):
+        assert {row["code"] for row in read_export(fmt, download(client, fmt), tmp_path)} == PUBLIC
+    for fmt in ("gpkg", "shp", "kml"):
+        error = json.loads(download(client, fmt, status=400))
+        assert "4" in error["detail"] and "GeoJSON" in error["detail"], error
+    page = get(client, "/export/map.html", status=400).content.decode()
+    assert "GeoJSON" in page and "CSV" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("", r"du-an-\d{8}\.gpkg"),
+        (
+            "layer=transport&status=under_construction",
+            r"du-an-transport-under-construction-\d{8}\.gpkg",
+        ),
+        ("q=Chợ Đập Đá", r"du-an-cho-dap-da-\d{8}\.gpkg"),
+        ("crs=EPSG:9217&layer=health", r"du-an-health-\d{8}-epsg9217\.gpkg"),
+    ],
+)
+def test_a_file_is_named_after_its_selection(client, world, query, name):
+    response = get(client, f"/api/v1/projects/export.gpkg?{query}")
+    filename = re.search(r'filename="([^"]+)"', response["Content-Disposition"]).group(1)
+    assert re.fullmatch(name, filename), filename

@@ -121,7 +121,7 @@
     const bottom = phone.matches ? (document.querySelector('.sheet-peek') || {offsetHeight: 0}).offsetHeight + 12 : 20;
     // Left of the zoom buttons, below the layer switch (top right), above the sheet.
     return {maxWidth: phone.matches ? 250 : 320, minWidth: phone.matches ? 200 : 240,
-      autoPanPaddingTopLeft: L.point(58, 70), autoPanPaddingBottomRight: L.point(8, bottom),
+      autoPanPaddingTopLeft: L.point(64, 110), autoPanPaddingBottomRight: L.point(8, bottom),
       keepInView: true};
   }
   // A popup opened from the keyboard or the list takes the focus; Escape closes it and
@@ -138,7 +138,11 @@
   // A redraw closes and reopens the popup: the focus stays with it.
   map.on('popupclose', () => {
     if (redrawing) { return; }
-    if (returnFocus && document.body.contains(returnFocus)) { returnFocus.focus({preventScroll: true}); }
+    let back = returnFocus;
+    if (back && !document.body.contains(back) && back.dataset.code) {  // the list was redrawn
+      back = results.querySelector(`li[data-code="${CSS.escape(back.dataset.code)}"] button.show`);
+    }
+    if (back && document.body.contains(back)) { back.focus({preventScroll: true}); }
     returnFocus = null;
   });
 
@@ -359,7 +363,8 @@
     const cap = config.thresholds.list;
     visible.slice(0, cap).forEach(({feature, layer}) => {
       const props = feature.properties;
-      const button = el('button', {type: 'button', class: 'show', 'aria-label': `${msg.showOnMap}: ${accessibleName(props)}`});
+      const button = el('button', {type: 'button', class: 'show', 'data-code': props.code,
+        'aria-label': `${msg.showOnMap}: ${accessibleName(props)}`});
       button.innerHTML = symbolSvg(props.status, 16);
       button.append(el('span', {class: 'show-text', text: msg.showOnMap}));
       button.addEventListener('click', () => {
