@@ -9,9 +9,7 @@ RUN pip install --no-cache-dir -r requirements.txt -c constraints.txt
 COPY . .
 RUN python scripts/fetch_assets.py --served \
     && SECRET_KEY=build python manage.py compilemessages --ignore=.venv -v 0 \
-    && SECRET_KEY=build STATIC_ROOT=/app/staticfiles WHITENOISE_USE_FINDERS=false \
-       STATICFILES_STORAGE=whitenoise.storage.CompressedManifestStaticFilesStorage \
-       python manage.py collectstatic --no-input -v 0
+    && SECRET_KEY=build python manage.py collectstatic --no-input -v 0
 # gunicorn with the settings every deployment shares; docker-compose.yml puts nginx in front
 # of it (deploy/nginx/bdmap.conf.template), which is the only port it publishes.
 ENV GUNICORN_BIND=0.0.0.0:8000

@@ -17,7 +17,7 @@ PGROOT ?= /var/tmp/bdmap/$(CHECKOUT)
 # checkout and port; outside the repository so nginx's workers (nobody, as root) can reach it.
 RUNDIR ?= /var/tmp/bdmap/$(CHECKOUT)-run/$(PORT)
 
-.PHONY: help run test bench lint format setup deps venv assets env messages manage
+.PHONY: help run test bench lint format setup deps venv assets env messages static manage
 
 help:
 	@echo "make run   - set up everything and serve http://127.0.0.1:$(PORT)"
@@ -55,7 +55,12 @@ env: .env
 messages:
 	@$(PY) manage.py compilemessages --ignore=.venv -v 0
 
-run: setup messages
+# Hashed, pre-compressed static files for the app's non-DEBUG serving (the test session collects
+# its own, into a temporary directory: tests/conftest.py).
+static:
+	@$(PY) manage.py collectstatic --no-input -v 0
+
+run: setup messages static
 	@eval "$$(scripts/db-env.sh $(PGROOT) bdmap)"; \
 	$(PY) manage.py migrate --no-input -v 0; \
 	$(PY) manage.py load_demo_data; \
@@ -69,7 +74,7 @@ manage: setup
 test: setup messages
 	@scripts/with-test-db.sh $(PY) -m pytest $(PYTEST_ARGS)
 
-bench: setup messages
+bench: setup messages static
 	@PG_EXTRA_OPTS="-c listen_addresses=127.0.0.1" PGPORT_LOCAL=55439 scripts/with-test-db.sh $(PY) -m bench.run $(BENCH_ARGS)
 
 lint: venv

@@ -2,9 +2,10 @@
 which `make run` calls after migrating)."""
 
 import re
+from pathlib import Path
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 from django.db import connections
 from django.db.utils import DatabaseError
 
@@ -102,5 +103,24 @@ def check_oc4ids_prefix(app_configs, **kwargs):
             "digits, and a dash (e.g. oc4ids-bu3kcz-).",
             hint="Register a prefix with the Open Contracting Partnership and set OC4IDS_PREFIX.",
             id="geo.E004",
+        )
+    ]
+
+
+@register()
+def check_static_files_collected(app_configs, **kwargs):
+    """Without DEBUG, every page names hashed static files from collectstatic's manifest; with
+    no manifest each of them fails with a 500."""
+    if settings.DEBUG:
+        return []
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.is_file():
+        return []
+    return [
+        Warning(
+            f"No static files manifest at {manifest}: pages cannot name their scripts and styles.",
+            hint="Run `python manage.py collectstatic --no-input` (make run does it), or set "
+            "DJANGO_DEBUG=true for development.",
+            id="geo.W001",
         )
     ]

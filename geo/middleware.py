@@ -9,6 +9,7 @@
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404
+from django.middleware.gzip import GZipMiddleware
 from django.utils.translation import gettext as _
 
 from geo.errors import BadRequest, NotFound, ServiceError, Unavailable
@@ -65,3 +66,28 @@ class ErrorMiddleware:
     def process_exception(self, request, exc):
         error = translate_exception(exc)
         return render_error(request, error) if error is not None else None
+
+
+# The types nginx compresses (deploy/nginx/bdmap.conf.template, gzip_types) plus HTML.
+COMPRESSED_TYPES = frozenset({
+    "text/html", "text/css", "text/plain", "text/csv", "text/xml", "text/javascript",
+    "application/javascript", "application/json", "application/geo+json",
+    "application/schema+json", "application/vnd.oai.openapi+json", "application/xml",
+    "image/svg+xml", "application/vnd.google-earth.kml+xml", "application/vnd.mapbox-vector-tile",
+})  # fmt: skip
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """gzip for the app's own text responses when it faces the client itself (the tests' live
+    server, a deployment without nginx). Behind nginx the request reaches the app without
+    Accept-Encoding, so nginx compresses, outside the app's threads. Static files never get
+    here: WhiteNoise answers above this middleware with the copies collectstatic compressed.
+
+    BREACH: pages carrying a CSRF token are compressed too. Django masks the token afresh in
+    every response and GZipMiddleware pads each body with up to 100 random bytes (Heal The
+    Breach), so a secret cannot be recovered by watching sizes."""
+
+    def process_response(self, request, response):
+        if response.get("Content-Type", "").split(";")[0].strip() not in COMPRESSED_TYPES:
+            return response
+        return super().process_response(request, response)

@@ -51,7 +51,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, pre-compressed: answered here
+    "geo.middleware.CompressionMiddleware",  # gzip for text the app writes (not behind nginx)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "geo.middleware.ErrorMiddleware",  # NUL bytes, our error family, a lost database → 4xx/503
@@ -143,20 +144,17 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = envstr("STATIC_ROOT") or None  # set where collectstatic runs (docker image)
+# `collectstatic` (make run, make test, the docker image) writes hashed, pre-compressed copies
+# here; WhiteNoise serves them with a year-long immutable Cache-Control. With DJANGO_DEBUG=true
+# pages name the plain files and WhiteNoise (or runserver) finds them in the apps, no collecting.
+STATIC_ROOT = Path(envstr("STATIC_ROOT") or BASE_DIR / "staticfiles")
 # Front-end packages fetched from the npm registry by the set-up (see vendor.json), never a CDN.
 VENDOR_DIR = BASE_DIR / "static_vendor"
 STATICFILES_DIRS = [("vendor", VENDOR_DIR)]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": envstr(
-            "STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": "geo.storage.StaticStorage"},
 }
-# Serve straight from the finders unless collectstatic was run (docker image).
-WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", True)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "planner-map"

@@ -18,7 +18,6 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.gzip import gzip_page
 
 from geo.crs import CRS84, content_crs, ogc_crs_uris
 from geo.errors import NotFound
@@ -341,7 +340,6 @@ def _html_rows(features: list[dict]) -> list[dict]:
 
 
 @read_only
-@gzip_page
 def items(request, collection_id):
     found = _collection(request, collection_id)
     accepted = PROJECT_ITEMS if found.kind == "projects" else UNIT_ITEMS

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 
 _SCRIPT = re.compile(r'<script src="(?P<url>[^"]+)"></script>')
 _STYLESHEET = re.compile(r'<link rel="stylesheet" href="(?P<url>[^"]+)"\s*/?>')
@@ -15,10 +16,15 @@ _CSS_URL = re.compile(r"url\((?P<quote>['\"]?)(?P<ref>[^'\")]+)(?P=quote)\)")
 
 
 def _static_file(url: str) -> Path | None:
+    """The file behind a static URL: the app's own file for a plain name (DEBUG, always
+    current), else the collected copy in STATIC_ROOT for a hashed name."""
     if not url.startswith(settings.STATIC_URL):
         return None
-    found = finders.find(url[len(settings.STATIC_URL) :].split("?")[0])
-    return Path(found) if found else None
+    name = url[len(settings.STATIC_URL) :].split("?")[0]
+    found = finders.find(name)
+    if found:
+        return Path(found)
+    return Path(staticfiles_storage.path(name)) if staticfiles_storage.exists(name) else None
 
 
 def _data_uri(path: Path) -> str:

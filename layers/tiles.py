@@ -8,7 +8,6 @@ from django.contrib.gis.db.models import Extent
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.gzip import gzip_page
 
 from geo.errors import NotFound
 from geo.http import read_only
@@ -48,7 +47,6 @@ def _selection(request, layer_slug: str):
 
 
 @read_only
-@gzip_page
 def tile(request, layer, z, x, y):
     if not valid_tile(z, x, y) or z > MAX_ZOOM:
         raise NotFound(

@@ -10,9 +10,7 @@ import orjson
 from django.contrib.gis.db.models import Extent
 from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.views.decorators.gzip import gzip_page
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -130,7 +128,6 @@ class GeoJSONRenderer(JSONRenderer):
         responses={(200, GEOJSON): ref("ProjectFeature"), **NOT_FOUND},
     ),
 )
-@method_decorator(gzip_page, name="dispatch")  # JSON holds no secrets, so no BREACH concern
 class ProjectViewSet(viewsets.ViewSet):
     """Projects as GeoJSON features."""
 
@@ -263,7 +260,6 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
         summary="One administrative unit", responses={(200, GEOJSON): ref("AdminUnitFeature"),
                                                       **NOT_FOUND}),
 )  # fmt: skip
-@method_decorator(gzip_page, name="dispatch")
 class AdminUnitViewSet(viewsets.ViewSet):
     """The province and its former districts (valid until 30 June 2025), as GeoJSON."""
 

@@ -15,8 +15,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission, User
 from django.db import connection
+from django.test import override_settings
 from django.utils import translation
 
 from bench.processes import free_port
@@ -67,7 +69,40 @@ def live_data(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="session")
-def live_url(live_data, django_db_blocker):
+def static_root(tmp_path_factory):
+    """The session's own STATIC_ROOT: concurrent sessions never share one, and a clean clone
+    needs nothing collected beforehand."""
+    return tmp_path_factory.mktemp("static")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def plain_static_names(static_root):
+    """In-process tests (the test client) render `{% static %}` with Django's plain storage and
+    WhiteNoise finds files in the apps, so they need no collectstatic (the manifest storage
+    refuses a name it has not collected). Hashed names, their cache headers and compression
+    are tested on the live server, which runs the real storage over `collected_static`."""
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(
+        STORAGES={**settings.STORAGES, "staticfiles": plain},
+        STATIC_ROOT=static_root,
+        WHITENOISE_USE_FINDERS=True,
+    ):
+        yield
+
+
+@pytest.fixture(scope="session")
+def collected_static(static_root) -> Path:
+    """collectstatic with the real storage (hashed names, gzip copies), once per session, in a
+    process of its own so the in-process override above does not reach it."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=ROOT, env={**os.environ, "STATIC_ROOT": str(static_root)}, check=True,
+    )  # fmt: skip
+    return static_root
+
+
+@pytest.fixture(scope="session")
+def live_url(live_data, collected_static, django_db_blocker):
     """The app under gunicorn, on the test database holding the committed live data."""
     with django_db_blocker.unblock():
         settings_dict = connection.settings_dict
@@ -84,6 +119,7 @@ def live_url(live_data, django_db_blocker):
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "MAP_TILES_URL": "",  # the default: no base map, nothing fetched from elsewhere
         "DB_CONN_MAX_AGE": "0",
+        "STATIC_ROOT": str(collected_static),
     }
     (ROOT / "build").mkdir(exist_ok=True)
     log = open(ROOT / "build" / "live-server.log", "w")  # noqa: SIM115 (open for the session)

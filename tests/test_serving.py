@@ -79,7 +79,7 @@ def get(port: int, path: str, headers=None, timeout: float = PROBE_TIMEOUT):
         client.close()
 
 
-def app_env(database: dict) -> dict:
+def app_env(database: dict, static_root: Path) -> dict:
     return {
         **os.environ,
         "PGDATABASE": database["NAME"],
@@ -95,6 +95,7 @@ def app_env(database: dict) -> dict:
         # stale, and CONN_HEALTH_CHECKS must notice.
         "DB_CONN_MAX_AGE": "60",
         "GUNICORN_LOG_LEVEL": "warning",
+        "STATIC_ROOT": str(static_root),
     }
 
 
@@ -151,7 +152,7 @@ def _pg(*args: str, env: dict) -> str:
 
 
 @pytest.fixture(scope="module")
-def own_database():
+def own_database(collected_static):
     """A throwaway cluster (socket only, in its own directory) with the demo data and 1,000
     synthetic projects; stopping it disturbs nobody else."""
     root = run_dir("serving-pg")
@@ -162,7 +163,7 @@ def own_database():
                                                          env=env).split())  # fmt: skip
         database = {"NAME": "serving", "HOST": values["PGHOST"], "PORT": values["PGPORT"],
                     "USER": "postgres"}  # fmt: skip
-        app = app_env(database)
+        app = app_env(database, collected_static)
         manage = [sys.executable, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=app, check=True)
         subprocess.run([*manage, "load_demo_data", "-v", "0"], env=app, check=True,
@@ -225,6 +226,21 @@ def test_responses_come_through_the_proxy_compressed_with_working_etags(stack):
     # OGC links keep the public host and port.
     status, _headers, body = get(stack.port, "/ogc/?f=json")
     assert status == 200 and f"http://127.0.0.1:{stack.port}/ogc/" in body.decode()
+
+
+def test_hashed_static_files_come_through_the_proxy_cached_and_compressed_once(stack):
+    status, headers, body = get(stack.port, "/", {"Accept-Encoding": "gzip"})
+    # nginx compressed the page (the app got no Accept-Encoding), once: one gzip layer.
+    assert status == 200 and headers["content-encoding"] == "gzip"
+    html = gzip.decompress(body).decode()
+    assert html.startswith("<!DOCTYPE html>")
+    script = re.search(r'src="(/static/layers/projectmap\.[0-9a-f]{12}\.js)"', html)[1]
+    status, headers, body = get(stack.port, script, {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["content-encoding"] == "gzip"
+    assert b"function" in gzip.decompress(body)
+    cache = headers["cache-control"]
+    assert "immutable" in cache and int(re.search(r"max-age=(\d+)", cache)[1]) >= 31536000
+    assert get(stack.port, "/static/layers/no-such-file.js")[0] == 404
 
 
 class _SlowExports(BaseHTTPRequestHandler):
