@@ -87,13 +87,15 @@ class Settle:
         raise TimeoutError("the map did not settle")
 
 
+GESTURES = {
+    "in": "() => { projectMap.map.zoomIn(1, {animate: false}); }",
+    "out": "() => { projectMap.map.zoomOut(1, {animate: false}); }",
+    "pan": "() => { projectMap.map.panBy([innerWidth / 3, 0], {animate: false}); }",
+}
+
+
 def gesture(page, step: str) -> None:
-    if step == "in":
-        page.evaluate("projectMap.map.setZoom(projectMap.map.getZoom() + 1, {animate: false})")
-    elif step == "out":
-        page.evaluate("projectMap.map.setZoom(projectMap.map.getZoom() - 1, {animate: false})")
-    else:
-        page.evaluate("projectMap.map.panBy([innerWidth / 3, 0], {animate: false})")
+    page.evaluate(GESTURES[step])
 
 
 def measure(url: str) -> dict:
@@ -115,7 +117,8 @@ def measure(url: str) -> dict:
         page.wait_for_function("window.projectMap !== undefined")
         first = settle.wait(started)
         page.evaluate(
-            f"projectMap.map.setView([{QUY_NHON[0]}, {QUY_NHON[1]}], 9, {{animate: false}})"
+            "([lat, lon]) => { projectMap.map.setView([lat, lon], 9, {animate: false}); }",
+            list(QUY_NHON),
         )
         settle.wait(time.perf_counter())
         steps = []

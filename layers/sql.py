@@ -19,6 +19,10 @@ EXTENT = 4096  # MVT grid
 BUFFER = 64  # grid units kept around the tile, so lines and symbols join across tiles
 MAX_FEATURES = 10_000  # per tile, as tipg and pg_tileserv cap theirs
 SIMPLIFY_BELOW = 12  # zooms under which lines and polygons are generalised by one pixel
+# A crowded tile (more points than a map can show apart) keeps one point per cell of 8 pixels
+# (of 256): the others would be drawn under it. Lines and polygons are all kept.
+THIN_ABOVE = 2_000
+THIN_CELL = 8 * EXTENT // 256
 
 
 class TileEnvelope(Func):
@@ -67,10 +71,17 @@ def _tile_rows(queryset, z: int, x: int, y: int, *, internal: bool):
 # Tiles carry what drawing needs; a client reads the rest from /api/v1/projects/<code>/.
 _TILE = """
 SELECT ST_AsMVT(t, %s, {extent}, 'geom', 'fid') FROM (
-    SELECT p_id AS fid, p_code AS code, p_name AS name, p_sector AS sector, p_status AS status,
-           p_progress::float8 AS progress_pct {published}, mvt AS geom
-    FROM ({rows}) AS q
-    WHERE mvt IS NOT NULL
+    SELECT DISTINCT ON (cell) fid, code, name, sector, status, progress_pct {published_out}, geom
+    FROM (
+        SELECT p_id AS fid, p_code AS code, p_name AS name, p_sector AS sector,
+               p_status AS status, p_progress::float8 AS progress_pct {published}, mvt AS geom,
+               CASE WHEN ST_Dimension(mvt) = 0 AND count(*) OVER () > {thin_above}
+                    THEN ST_AsBinary(ST_SnapToGrid(ST_Centroid(mvt), {cell}))
+                    ELSE int8send(p_id::bigint) END AS cell
+        FROM ({rows}) AS q
+        WHERE mvt IS NOT NULL
+    ) AS c
+    ORDER BY cell, fid
 ) AS t
 """
 
@@ -78,8 +89,9 @@ SELECT ST_AsMVT(t, %s, {extent}, 'geom', 'fid') FROM (
 def _tile_sql(queryset, layer: str, z: int, x: int, y: int, *, internal: bool):
     rows_sql, rows_params = _tile_rows(queryset, z, x, y, internal=internal).query.sql_with_params()
     sql = _TILE.format(
-        extent=EXTENT, rows=rows_sql,
+        extent=EXTENT, rows=rows_sql, thin_above=THIN_ABOVE, cell=THIN_CELL,
         published=", p_published AS is_published" if internal else "",
+        published_out=", is_published" if internal else "",
     )  # fmt: skip
     return sql, [layer, *rows_params]
 

@@ -328,9 +328,10 @@ class ProjectExportView(APIView):
         params.check()
         projects = select(request.user, query)
         # Streamed formats hold any number of projects; files built in memory have a cap,
-        # stated before the download on the map page and here.
-        count = projects.count() if not export.stream else 0
-        if count > queries.MAX_LIMIT:
+        # stated before the download on the map page and here. (The count also asks the
+        # database before a stream starts: a database that is down is a 503, not a cut file.)
+        count = projects.count()
+        if count > queries.MAX_LIMIT and not export.stream:
             raise BadRequest(
                 _("The selection holds %(count)s projects; a %(format)s file holds at most "
                   "%(max)s. Narrow it with filters such as bbox or layer, or choose GeoJSON or "

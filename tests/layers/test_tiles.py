@@ -314,3 +314,21 @@ def test_low_zooms_are_generalised_and_tiles_are_capped(world, monkeypatch):
     monkeypatch.setattr(sql, "MAX_FEATURES", 2)
     capped = sql.mvt_tile(Project.objects.all(), "projects", z, x, y, internal=True)
     assert len(decode(capped)["projects"]) == 2
+
+
+def test_a_crowded_tile_keeps_one_point_per_cell_and_every_line_and_polygon(world, monkeypatch):
+    # One tile holds the whole world's few projects: under the threshold nothing is thinned.
+    z, x, y = 6, *tile_for(109.1, 14.0, 6)
+    projects = Project.objects.all()
+    whole = decode(sql.mvt_tile(projects, "projects", z, x, y, internal=True))["projects"]
+    monkeypatch.setattr(sql, "THIN_ABOVE", 1)
+    monkeypatch.setattr(sql, "THIN_CELL", 2 * sql.EXTENT)  # one cell (rounding) for the tile
+    thinned = decode(sql.mvt_tile(projects, "projects", z, x, y, internal=True))["projects"]
+    points = [f for f in whole if "Point" in f["geometry"]["type"]]
+    others = [f for f in whole if "Point" not in f["geometry"]["type"]]
+    assert len(points) >= 2 and others
+    kept = [f for f in thinned if "Point" in f["geometry"]["type"]]
+    assert {f["id"] for f in thinned if "Point" not in f["geometry"]["type"]} == {
+        f["id"] for f in others
+    }
+    assert 1 <= len(kept) < len(points) and {f["id"] for f in kept} <= {f["id"] for f in points}

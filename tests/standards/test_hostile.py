@@ -109,6 +109,7 @@ ROUTES = [
                  f"/api/v1/projects/{'x' * 3000}/", "/api/v1/projects/%E2%80%AE/"]),
     Route("project-progress", "/api/v1/projects/YT-01/progress/", {"format": "format"},
           paths=[f"/api/v1/projects/{NUL_PATH}/progress/", "/api/v1/projects/%25/progress/"]),
+    Route("project-summary", "/api/v1/projects/summary/", FILTERS),
     Route("export-geojson", "/api/v1/projects/export.geojson", {"crs": "crs", **FILTERS}),
     *(Route(f"export-{fmt}", f"/api/v1/projects/export.{fmt}",
             {"crs": "crs", "q": "text", "bbox": "bbox", "year_to": "year"},
