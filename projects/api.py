@@ -99,6 +99,8 @@ LIST_ONLY = [
 ERRORS = {
     400: OpenApiResponse(ref("Error"), description="A parameter is wrong: `parameter` names it"),
     404: OpenApiResponse(ref("Error"), description="No such object (or not visible to you)"),
+    # Answered by the web server (nginx or gunicorn) before the app, without a JSON body.
+    414: OpenApiResponse(description="The URL is longer than the server accepts (8 KB)"),
     503: OpenApiResponse(ref("Error"), description="The database is not answering"),
 }
 NOT_FOUND = ERRORS  # a detail can be missing, and its query string wrong

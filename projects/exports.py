@@ -305,7 +305,7 @@ def selection_name(query) -> str:
     parts.extend(query.words[:3])
     if query.bbox:
         parts.append("vung")  # an area of the map, not the province
-    text = "-".join(["du-an", *parts]).replace("đ", "d").replace("Đ", "D")
+    text = "-".join(["du-an", *parts]).replace("đ", "d").replace("Đ", "D").replace("_", "-")
     stem = slugify(text)[:80].strip("-")
     return stem or "du-an"
 

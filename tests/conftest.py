@@ -125,7 +125,8 @@ def live_url(live_data, collected_static, django_db_blocker):
     log = open(ROOT / "build" / "live-server.log", "w")  # noqa: SIM115 (open for the session)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "geo.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "4", "--timeout", "60", "--no-control-socket"],
+         "--workers", "2", "--threads", "4", "--timeout", "60", "--no-control-socket",
+         "--limit-request-line", "8190"],  # as deploy/gunicorn.conf.py
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
