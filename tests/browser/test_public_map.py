@@ -291,6 +291,8 @@ def test_keyboard_users_reach_every_project_and_its_popup(page, live_url, offlin
     page.keyboard.press("Enter")
     heading = page.locator(".leaflet-popup-content h3")
     expect(heading).to_be_focused()
+    page.wait_for_function("!document.body.classList.contains('loading')")  # the new view
+    expect(heading).to_be_focused()  # still, after the redraw
     page.keyboard.press("Tab")  # on to the popup's links
     assert page.evaluate("document.activeElement.closest('.leaflet-popup') !== null")
     page.keyboard.press("Escape")

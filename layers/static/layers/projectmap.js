@@ -353,6 +353,9 @@
   let lastCollection = null;
 
   function list() {
+    // A reload rebuilds the list: the focus stays on the same project's button or link.
+    const focused = results.contains(document.activeElement) ? document.activeElement : null;
+    const focusedItem = focused && focused.closest('li[data-code]');
     results.textContent = '';
     const bounds = map.getBounds();
     const visible = drawn.filter(({layer}) => layer.getBounds().intersects(bounds));
@@ -381,6 +384,11 @@
       }
       results.append(item);
     });
+    if (focusedItem) {
+      const again = results.querySelector(`li[data-code="${CSS.escape(focusedItem.dataset.code)}"] ` +
+        (focused.tagName === 'A' ? 'a' : 'button.show'));
+      if (again) { again.focus({preventScroll: true}); }
+    }
     const inView = lastCollection && !config.features ? lastCollection.numberMatched : visible.length;
     // The list holds at most `cap` projects, and the data request at most its limit.
     const listed = Math.min(visible.length, cap);
