@@ -8,16 +8,13 @@ flight, for a quiet quarter of a second (not counted). A step is one user gestur
 out by one level around Quy Nhơn, or a pan by a third of the screen.
 """
 
-import os
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
+from bench.peers import start_ours
 from bench.processes import free_port, stop
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 VIEWPORT = {"width": 1280, "height": 860}
 QUIET_S = 0.25
@@ -25,27 +22,6 @@ TARGET_S = 1.5  # every step at 100,000 projects, desktop
 QUY_NHON = (13.78, 109.18)
 # zoom in four times, pan three times, zoom out three times
 STEPS = ["in", "in", "in", "in", "pan", "pan", "pan", "out", "out", "out"]
-
-
-def start_app(port: int, log: Path) -> subprocess.Popen:
-    """The app as the browser tests serve it: gunicorn, two workers of four threads each."""
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "false",
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench"),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "MAP_TILES_URL": "",
-        "DB_CONN_MAX_AGE": "600",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "geo.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "4", "--timeout", "120", "--no-control-socket"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    from bench.peers import _wait
-
-    _wait(port, "/healthz", process)
-    return process
 
 
 class Settle:
@@ -152,7 +128,7 @@ def bench(out: Path, sizes=(1_000, 100_000)) -> dict:
             cursor.execute("VACUUM ANALYZE projects_project")
         connection.close()
         port = free_port()
-        app = start_app(port, out / f"browser-{n}.log")
+        app = start_ours(port, out / f"browser-{n}.log", threads=4)  # as the browser tests
         try:
             measure(f"http://127.0.0.1:{port}")  # warm-up: the server's caches, the browser
             result[n] = measure(f"http://127.0.0.1:{port}")

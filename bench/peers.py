@@ -53,17 +53,20 @@ def _wait(port: int, path: str, process: subprocess.Popen, seconds: int = 60) ->
     raise RuntimeError(f"server on port {port} did not answer {path}")
 
 
-def start_ours(port: int, log: Path) -> subprocess.Popen:
+def start_ours(port: int, log: Path, *, threads: int = 1) -> subprocess.Popen:
+    """Our app under gunicorn, two workers (of `threads` threads each), no base map."""
     env = {
         **os.environ,
         "DJANGO_DEBUG": "false",
         "SECRET_KEY": os.environ.get("SECRET_KEY", "bench"),
         "ALLOWED_HOSTS": "127.0.0.1",
+        "MAP_TILES_URL": "",
         "DB_CONN_MAX_AGE": "600",
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "geo.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--log-level", "warning", "--no-control-socket"],
+         "--workers", "2", "--threads", str(threads), "--timeout", "120",
+         "--log-level", "warning", "--no-control-socket"],
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )  # fmt: skip
     _wait(port, "/healthz", process)

@@ -17,7 +17,7 @@ from jinja2 import Template
 from geo.region import PROVINCE_CENTRE_LONLAT, PROVINCE_ZOOM
 
 # No jQuery (88 KiB on every map page): folium's own script calls it only for keep_in_front(),
-# which we do not use; tests/layers/test_maps.py checks that the rendered map never does.
+# which we do not use; tests/layers/test_pages.py checks that no map page loads or calls it.
 LOCAL_JS = [("leaflet", "vendor/leaflet/leaflet.js")]
 LOCAL_CSS = [("leaflet_css", "vendor/leaflet/leaflet.css")]
 

@@ -83,7 +83,6 @@ def map_styles() -> dict:
     return {
         "statuses": {str(status): dict(style) for status, style in STATUS_STYLES.items()},
         "shapes": SHAPES,
-        "lineWeight": LINE_WEIGHT,
         "centreWeight": CENTRE_WEIGHT,
         "cluster": CLUSTER_STYLE,
     }

@@ -150,7 +150,7 @@ def _exports() -> list[dict]:
     streamed row by row hold any number of projects; the others state their cap."""
     files = [
         {"name": fmt.name, "url": reverse("project-export", kwargs={"fmt": fmt.name}),
-         "label": label, "limit": None if fmt.stream else queries.MAX_LIMIT}
+         "label": label, "limit": fmt.limit}
         for fmt, label in (
             (exports.FORMATS["geojson"], _("GeoJSON (web maps, QGIS)")),
             (exports.FORMATS["csv"], _("CSV table (Excel, LibreOffice)")),
@@ -268,7 +268,7 @@ def export_map(request):
     context["generated"] = datetime.datetime.now()
     page = render_to_string("layers/map.html", context, request=request)
     response = HttpResponse(inline_assets(page), content_type="text/html; charset=utf-8")
-    stem = exports.selection_name(query).replace("du-an", "ban-do-du-an", 1)
+    stem = exports.selection_name(query, prefix="ban-do-du-an")
     filename = f"{stem}-{datetime.date.today():%Y%m%d}.html"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -329,16 +329,16 @@ class ProjectExportView(APIView):
             )
         params.check()
         projects = select(request.user, query)
-        # Streamed formats hold any number of projects; files built in memory have a cap,
-        # stated before the download on the map page and here. (The count also asks the
-        # database before a stream starts: a database that is down is a 503, not a cut file.)
+        # A format's cap is stated before the download on the map page, and here. (The count
+        # also asks the database before a stream starts: a database that is down is a 503,
+        # not a cut file.)
         count = projects.count()
-        if count > queries.MAX_LIMIT and not export.stream:
+        if export.limit is not None and count > export.limit:
             raise BadRequest(
                 _("The selection holds %(count)s projects; a %(format)s file holds at most "
                   "%(max)s. Narrow it with filters such as bbox or layer, or choose GeoJSON or "
                   "CSV, which hold any number.")
-                % {"count": count, "max": queries.MAX_LIMIT, "format": export.name}
+                % {"count": count, "max": export.limit, "format": export.name}
             )  # fmt: skip
         internal = can_see_unpublished(request.user)
         if export.stream:

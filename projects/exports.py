@@ -36,6 +36,7 @@ from pyogrio.raw import write as ogr_write
 
 from geo.crs import STORAGE_SRID, decimals
 from geo.db import GeometryType
+from projects import queries
 from projects.geojson import PROPERTIES, features
 
 BATCH = 1000  # rows per query when streaming
@@ -268,6 +269,12 @@ class ExportFormat:
     stream: Callable | None = None  # (projects, internal, srid) → iterator of bytes
     build: Callable | None = None  # (Table, folder) → bytes
 
+    @property
+    def limit(self) -> int | None:
+        """The most projects a file holds: streamed formats hold any number; files built in
+        memory hold a page's worth."""
+        return None if self.stream else queries.MAX_LIMIT
+
 
 FORMATS = {
     f.name: f
@@ -294,7 +301,7 @@ def build(fmt: ExportFormat, projects, *, internal: bool, srid: int) -> bytes:
         return fmt.build(table(projects, internal=internal, srid=srid), Path(directory))
 
 
-def selection_name(query) -> str:
+def selection_name(query, prefix: str = "du-an") -> str:
     """A file name stem that says what the selection is: du-an-transport-under-construction-…
     (ASCII: names of downloaded files must survive every system)."""
     parts = [*query.layers[:3], *query.sectors[:3], *query.statuses[:3], *query.codes[:3]]
@@ -305,9 +312,9 @@ def selection_name(query) -> str:
     parts.extend(query.words[:3])
     if query.bbox:
         parts.append("vung")  # an area of the map, not the province
-    text = "-".join(["du-an", *parts]).replace("đ", "d").replace("Đ", "D").replace("_", "-")
+    text = "-".join([prefix, *parts]).replace("đ", "d").replace("Đ", "D").replace("_", "-")
     stem = slugify(text)[:80].strip("-")
-    return stem or "du-an"
+    return stem or prefix
 
 
 def filename(fmt: ExportFormat, srid: int, query=None, today: datetime.date | None = None) -> str:

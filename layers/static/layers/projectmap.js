@@ -140,7 +140,7 @@
     if (redrawing) { return; }
     let back = returnFocus;
     if (back && !document.body.contains(back) && back.dataset.code) {  // the list was redrawn
-      back = results.querySelector(`li[data-code="${CSS.escape(back.dataset.code)}"] button.show`);
+      back = listEntry(back.dataset.code, 'button.show');
     }
     if (back && document.body.contains(back)) { back.focus({preventScroll: true}); }
     returnFocus = null;
@@ -193,7 +193,9 @@
   function clusterIcon(group) {
     const count = group.getChildCount();
     const size = count < 100 ? 36 : count < 1000 ? 44 : 52;
-    return L.divIcon({html: `<span>${number(count)}</span>`, className: 'project-cluster',
+    const look = config.styles.cluster;  // layers/styles.py: a look no status has
+    return L.divIcon({html: `<span style="background: ${look.fill}; border-color: ${look.border}; ` +
+      `color: ${look.text}">${number(count)}</span>`, className: 'project-cluster',
       iconSize: L.point(size, size)});
   }
 
@@ -306,8 +308,7 @@
   function removeGrid() {
     if (grid) { map.removeLayer(grid); grid = null; gridKey = ''; }
   }
-  function drawTiles(collection) {
-    const key = apiParams(false).toString();
+  function drawTiles(collection, key) {
     if (!grid || key !== gridKey) {
       removeGrid();
       clearDrawing();
@@ -352,6 +353,11 @@
   let matching = null;  // projects matching the filters in the whole province (summary)
   let lastCollection = null;
 
+  // A project's button or link in the list, found again after the list was rebuilt.
+  function listEntry(code, what) {
+    return results.querySelector(`li[data-code="${CSS.escape(code)}"] ${what}`);
+  }
+
   function list() {
     // A reload rebuilds the list: the focus stays on the same project's button or link.
     const focused = results.contains(document.activeElement) ? document.activeElement : null;
@@ -385,8 +391,7 @@
       results.append(item);
     });
     if (focusedItem) {
-      const again = results.querySelector(`li[data-code="${CSS.escape(focusedItem.dataset.code)}"] ` +
-        (focused.tagName === 'A' ? 'a' : 'button.show'));
+      const again = listEntry(focusedItem.dataset.code, focused.tagName === 'A' ? 'a' : 'button.show');
       if (again) { again.focus({preventScroll: true}); }
     }
     const inView = lastCollection && !config.features ? lastCollection.numberMatched : visible.length;
@@ -498,18 +503,16 @@
 
   // How many projects match in the whole province, and where they are: the count beside the
   // one in view, the export limits, and where a search moves the map.
-  function loadSummary(key) {
-    if (!config.summaryUrl || key === summaryKey) { return Promise.resolve(); }
-    summaryKey = key;
-    const params = apiParams(false);
-    return fetch(`${config.summaryUrl}?${params}`, {headers: {Accept: 'application/json'},
+  function loadSummary(filters) {
+    if (!config.summaryUrl || filters === summaryKey) { return; }
+    summaryKey = filters;
+    fetch(`${config.summaryUrl}?${filters}`, {headers: {Accept: 'application/json'},
       credentials: 'same-origin'})
       .then((response) => (response.ok ? response.json() : null))
       .then((body) => {
-        if (!body || summaryKey !== key) { return; }
+        if (!body || summaryKey !== filters) { return; }
         matching = body.numberMatched;
         if (pendingFit && body.bbox && matching > 0) {
-          pendingFit = false;
           const [w, s, e, n] = body.bbox;
           map.fitBounds([[s, w], [n, e]], {maxZoom: 15, padding: [30, 30]});
         }
@@ -540,7 +543,7 @@
     const view = map.getBounds();
     if (!force && loadedBox && key === loadedKey && loadedBox.contains(view)) { list(); return; }
     // In tiles, a move only needs the list's first page; a full page when it may be GeoJSON.
-    const tiles = grid && key.split('|')[0] === gridKey && map.getZoom() <= config.tileMaxZoom;
+    const tiles = grid && filters === gridKey && map.getZoom() <= config.tileMaxZoom;
     params.set('limit', tiles ? config.thresholds.list : config.thresholds.tiles);
     if (controller) { controller.abort(); }
     controller = new AbortController();
@@ -560,7 +563,7 @@
         loadedBox = L.latLngBounds([parts[1], parts[0]], [parts[3], parts[2]]);
         loadedKey = key;
         if (many && ProjectTiles && map.getZoom() <= config.tileMaxZoom) {
-          drawTiles(collection);
+          drawTiles(collection, filters);
         } else {
           draw(collection);
         }
