@@ -1,12 +1,15 @@
 from django.urls import path
 
-from layers import ogc, tiles, views
+from layers import editor, ogc, tiles, views
 
 urlpatterns = [
     path("", views.public_map, name="home"),
     path("map/", views.planner_map, name="planner-map"),
     path("export/map.html", views.export_map, name="map-export"),
     path("projects/<str:code>/", views.project_detail, name="project-page"),
+    path("edit/new/", editor.new_project, name="editor-new"),
+    path("edit/geometry/", editor.geometry, name="editor-geometry"),
+    path("edit/<str:code>/", editor.edit_project, name="editor-edit"),
     path("tiles/<slug:layer>/<int:z>/<int:x>/<int:y>.pbf", tiles.tile, name="tile"),
     path("tiles/<slug:layer>.json", tiles.tilejson, name="tilejson"),
     # OGC API - Features: the standard's paths have no trailing slash.
