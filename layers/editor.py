@@ -107,22 +107,11 @@ def _messages() -> dict[str, str]:
         "saved": _("Saved (version %(version)s)."),
         "notSaved": _("Not saved: correct what is marked and save again."),
         "network": _("The server could not be reached; nothing was saved. Try again."),
-        "repair": _("Use the repaired geometry"),
-        "here": _("Here"),
-        "undo": _("Undo"),
-        "redo": _("Redo"),
         "undone": _("Undone."),
         "redone": _("Redone."),
         "nothing": _("Nothing to undo."),
         "emptyGeometry": _("Draw the project on the map first."),
-        "mixedKinds": _("A project holds points, lines or polygons, not a mix of them."),
-        "theirs": _("Their version"),
-        "yours": _("Yours"),
         "read": _("Read %(count)s part(s); check them on the map, then save."),
-        "ok": _("The geometry passes every check."),
-        "otherProjects": _("Other projects"),
-        "editedProject": _("The project being edited"),
-        "theirGeometry": _("Their geometry (saved by someone else)"),
     }
 
 
