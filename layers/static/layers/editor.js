@@ -33,10 +33,21 @@
   }
 
   // ---- geoman: tools in the page's language, named for screen readers -----------------
+  // geoman loads after folium's script built the map and the boundaries: the map gets its
+  // editor here, and the boundaries stay without one (not editable, but snapped to).
+  if (!map.pm) {
+    map.pm = new L.PM.Map(map);
+    map.pm.setGlobalOptions({});
+  }
+  // Panes: the boundaries (overlay pane, the province drawn as opaque land without a base
+  // map), then the other projects, then the edited geometry on top.
+  map.createPane('others').style.zIndex = 410;
+  map.createPane('edited').style.zIndex = 420;
   const edited = L.featureGroup().addTo(map);
-  const editStyle = {color: '#c0392b', weight: 3, fillColor: '#e74c3c', fillOpacity: 0.25};
+  const editStyle = {color: '#c0392b', weight: 3, fillColor: '#e74c3c', fillOpacity: 0.25, pane: 'edited'};
   map.pm.setGlobalOptions({
     layerGroup: edited,
+    panes: {layerPane: 'edited', vertexPane: 'markerPane', markerPane: 'markerPane'},
     snappable: true,
     snapDistance: 18,
     pathOptions: editStyle,
@@ -100,7 +111,7 @@
   }
   function addParts(geometry) {
     singleParts(geometry).forEach((part) => {
-      L.geoJSON(part, {style: () => editStyle}).eachLayer((layer) => edited.addLayer(layer));
+      L.geoJSON(part, {style: () => editStyle, pane: 'edited'}).eachLayer((layer) => edited.addLayer(layer));
     });
   }
   function currentGeometry() {
@@ -178,9 +189,9 @@
 
   // ---- the other projects, read-only, to see and to snap to ------------------------------
   const others = L.geoJSON(null, {
-    pmIgnore: true, snapIgnore: false, interactive: true,
+    pmIgnore: true, snapIgnore: false, interactive: true, pane: 'others',
     style: () => ({color: '#4a5a66', weight: 2, fillOpacity: 0.08, dashArray: null}),
-    pointToLayer: (feature, latlng) => L.circleMarker(latlng, {radius: 5, pmIgnore: true, snapIgnore: false,
+    pointToLayer: (feature, latlng) => L.circleMarker(latlng, {radius: 5, pmIgnore: true, snapIgnore: false, pane: 'others',
       color: '#4a5a66', fillColor: '#ffffff', fillOpacity: 1, weight: 2}),
     onEachFeature: (feature, layer) => {
       const label = document.createElement('span');
@@ -202,7 +213,6 @@
         others.clearLayers();
         others.addData({type: 'FeatureCollection',
           features: data.features.filter((f) => f.properties.code !== config.code)});
-        others.bringToBack();
       })
       .catch(() => {});
   }
@@ -330,7 +340,7 @@
     keepMine.hidden = !conflict.version;
     if (theirs) { theirs.remove(); }
     if (conflict.theirs_geometry) {
-      theirs = L.geoJSON(conflict.theirs_geometry, {pmIgnore: true, snapIgnore: true, interactive: false,
+      theirs = L.geoJSON(conflict.theirs_geometry, {pmIgnore: true, snapIgnore: true, interactive: false, pane: 'others',
         style: () => ({color: '#b35900', weight: 3, dashArray: '6 5', fillOpacity: 0.05})}).addTo(map);
     }
     conflictBox.scrollIntoView({block: 'nearest'});
