@@ -70,6 +70,10 @@ ROUTES = {
     "home": [Walk("/"), Walk("/?status=proposed"), Walk("/?q=tram bien ap"),
              Walk("/?layer=power", 400, 400)],  # the public map knows no power layer
     "planner-map": [Walk("/map/", 302), Walk("/map/?layer=power", 302)],
+    # The editor: a login for the public, refused to a planner (who may not edit).
+    "editor-new": [Walk("/edit/new/", 302, 403)],
+    "editor-edit": [Walk("/edit/GT-02/", 302, 403), Walk("/edit/YT-02/", 302, 403)],
+    "editor-geometry": [Walk("/edit/geometry/", 405, 405)],
     "map-export": [lists("/export/map.html"), lists("/export/map.html?status=proposed",
                                                     {"YT-02"}),
                    lists("/export/map.html?q=tram bien ap", {"DN-01"}),
