@@ -37,15 +37,13 @@ def may_edit(user, project: Project | None = None) -> bool:
     return user.has_perm("projects.add_project" if project is None else "projects.change_project")
 
 
-def _require(request, project: Project | None = None) -> None:
+def _refused(request, project: Project | None = None):
+    """The login page for the public, a 403 for a user who may not edit; None when allowed."""
     if not request.user.is_authenticated:
-        raise _LoginRequired
+        return redirect_to_login(request.get_full_path())
     if not may_edit(request.user, project):
         raise PermissionDenied
-
-
-class _LoginRequired(Exception):
-    pass
+    return None
 
 
 def _wants_json(request) -> bool:
@@ -197,31 +195,22 @@ def _project(code: str) -> Project:
     return project
 
 
-def _guarded(view):
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except _LoginRequired:
-            return redirect_to_login(request.get_full_path())
-
-    wrapper.__name__, wrapper.__doc__ = view.__name__, view.__doc__
-    return wrapper
-
-
-@_guarded
 @require_http_methods(["GET", "POST"])
 def new_project(request):
     """A new project: draw it, fill in the form, save (version 1)."""
-    _require(request)
+    if refused := _refused(request):
+        return refused
     return _edit(request, None)
 
 
-@_guarded
 @require_http_methods(["GET", "POST"])
 def edit_project(request, code):
     """An existing project, at the version the page is opened at."""
+    if refused := _refused(request, Project()):  # the public learns nothing of the code
+        return refused
     project = _project(code)
-    _require(request, project)
+    if refused := _refused(request, project):
+        return refused
     return _edit(request, project)
 
 
@@ -287,12 +276,12 @@ def _save(request, form: ProjectEditorForm, project: Project | None, comment: st
     )
 
 
-@_guarded
 @require_POST
 def geometry(request):
     """Read a typed or pasted geometry (`text`, `srid`, `kind`) or check a drawn one
     (`geometry`, GeoJSON): answers the geometry in WGS 84 and what the gate would refuse."""
-    _require(request, Project())  # anyone who may change projects
+    if refused := _refused(request, Project()):  # anyone who may change projects
+        return refused
     if "text" in request.POST:
         try:
             srid = int(request.POST.get("srid") or 4326)
