@@ -4,6 +4,7 @@ Everything that differs between machines comes from environment variables (see .
 a .env file next to manage.py is read first when present.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "pgtrigger",
     "pghistory",
+    "axes",
     "geo",
     "projects",
     "layers",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     # Records the user and URL of every writing request with the history events (the
     # actions add the door and comment); reads skip it.
     "pghistory.middleware.HistoryMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # History (django-pghistory): see projects/models.py and docs/decisions.md.
@@ -130,10 +134,42 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Logins (the login page, the admin's, HTTP Basic on the API) are throttled by django-axes:
+# after AXES_FAILURE_LIMIT failures for one user name from one address, that pair is refused for
+# AXES_COOLOFF_MINUTES, with a page that says so (templates/registration/locked_out.html, 429).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # a stranger cannot lock a user out
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "geo.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "geo.security.client_ip"
+AXES_VERBOSE = False
+
+# HTTPS. DJANGO_HTTPS=true (docker-compose's default) says the site is served over HTTPS, with
+# TLS ended by nginx or a proxy in front of it that sets X-Forwarded-Proto: cookies are then
+# Secure, plain http is redirected, and browsers are told to use HTTPS for a year (HSTS).
+# `make run` serves http://127.0.0.1:8000 and leaves it false.
+HTTPS = envbool("DJANGO_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the container's health check calls gunicorn directly
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
 
 # Vietnamese first, English second. Source strings are English; locale/vi holds Vietnamese.
 LANGUAGE_CODE = "vi"
