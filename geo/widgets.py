@@ -37,4 +37,18 @@ class OfflineMapWidget(OpenLayersWidget):
             tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
             reference_url=self.reference_url,
         )
+        # Read by geo/map_widget.js: the page runs no inline script (Content-Security-Policy).
+        context["config"] = {
+            "geom_name": context["geom_type"],
+            "id": context["id"],
+            "map_id": f"{context['id']}_map",
+            "map_srid": context["map_srid"],
+            "name": context["name"],
+            "default_lon": self.default_lon,
+            "default_lat": self.default_lat,
+            "default_zoom": self.default_zoom,
+            "tiles_url": settings.MAP_TILES_URL,
+            "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+            "reference_url": self.reference_url,
+        }
         return context
