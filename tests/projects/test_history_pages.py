@@ -254,3 +254,25 @@ def test_the_history_rights_come_from_django_permissions(planner, gis_staff):
     assert history.history_rights(AnonymousUser()) == history.HistoryRights(False, False)
     assert history.history_rights(planner) == history.HistoryRights(True, False)
     assert history.history_rights(gis_staff) == history.HistoryRights(True, True)
+
+
+def test_the_project_page_links_to_its_history_for_planners_only(write_world, planner):
+    public, planner_client = Client(), Client()
+    planner_client.force_login(planner)
+    link = 'href="/projects/TW-01/history/"'
+    assert link in planner_client.get("/projects/TW-01/").content.decode()
+    assert link not in public.get("/projects/TW-01/").content.decode()
+
+
+def test_the_history_page_reads_in_vietnamese(write_world, editor, planner_client):
+    a_few_writes(write_world, editor)
+    page = planner_client.get(history_url("TW-02")).content.decode()
+    expected = [
+        "Lịch sử của TW-02",
+        "Phiên bản 3 · Công bố",
+        "Phiên bản 2 · Cập nhật",
+        "Báo cáo tiến độ ngày 31/03/2026",
+        "01/02/2026",
+    ]
+    for text in expected:
+        assert text in page, text
