@@ -21,7 +21,7 @@ from contextlib import contextmanager
 
 import pghistory
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -407,7 +407,13 @@ def restore_deleted_project(
                    restored_version=number):  # fmt: skip
         project.version = event.version + 1
         project.full_clean()
-        project.save(force_insert=True)
+        try:
+            with transaction.atomic():  # another editor may restore it at the same moment
+                project.save(force_insert=True)
+        except IntegrityError:
+            raise ValidationError(
+                _("%(code)s has already been restored.") % {"code": event.code}
+            ) from None
         _write_participations(project, {(a.pk, role) for a, role in state.participations})
         refresh_admin_units(project)
     return project

@@ -370,7 +370,12 @@ def changes(*, start: datetime.datetime, end: datetime.datetime, door=None, user
     if door:
         events = events.filter(pgh_context__door=door)
     if username:
-        events = events.filter(pgh_context__username=username)
+        # Writes through the actions name the user; others (bulk writes in a request) only
+        # carry the id the middleware adds.
+        ids = list(get_user_model().objects.filter(username=username).values_list("pk", flat=True))
+        events = events.filter(
+            models.Q(pgh_context__username=username) | models.Q(pgh_context__user__in=ids)
+        )
     return events.order_by("-pgh_created_at", "-pgh_id")
 
 
