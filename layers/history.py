@@ -31,7 +31,7 @@ from layers.views import _boundaries, _layer_names
 from projects import actions, history, queries
 from projects.access import visible_projects
 from projects.history import ReportValue
-from projects.models import Door, Project, ProjectEvent
+from projects.models import AgencyRole, Door, Project, ProjectEvent
 from projects.queries import Parameters
 
 PAGE_SIZE = 50
@@ -267,8 +267,6 @@ def restore_version(request, code, event):
 
 
 def _participation_rows(event, names) -> list[str]:
-    from projects.models import AgencyRole
-
     roles = dict(AgencyRole.choices)
     return sorted(
         f"{names.of_agency(agency_id)} — {roles.get(role, role)}"
