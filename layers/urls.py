@@ -1,12 +1,21 @@
 from django.urls import path
 
-from layers import ogc, tiles, views
+from layers import history, ogc, tiles, views
 
 urlpatterns = [
     path("", views.public_map, name="home"),
     path("map/", views.planner_map, name="planner-map"),
     path("export/map.html", views.export_map, name="map-export"),
     path("projects/<str:code>/", views.project_detail, name="project-page"),
+    path("projects/<str:code>/history/", history.project_history, name="project-history"),
+    path(
+        "projects/<str:code>/history/<int:event>/restore/",
+        history.restore_version,
+        name="project-restore",
+    ),
+    path("history/", history.changes, name="history-changes"),
+    path("history/deleted/", history.deleted_projects, name="deleted-projects"),
+    path("history/deleted/<int:event>/restore/", history.restore_deleted, name="deleted-restore"),
     path("tiles/<slug:layer>/<int:z>/<int:x>/<int:y>.pbf", tiles.tile, name="tile"),
     path("tiles/<slug:layer>.json", tiles.tilejson, name="tilejson"),
     # OGC API - Features: the standard's paths have no trailing slash.
