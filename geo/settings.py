@@ -174,6 +174,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 
+
 # Content-Security-Policy (django-csp): scripts only from this site, or inline with the
 # response's nonce (`request.csp_nonce`: folium's map script, the API docs' set-up); styles may
 # be inline (folium's and Leaflet's own); images also as data: and blob: URLs and from the base
