@@ -79,6 +79,13 @@ ROUTES = {
                    lists("/export/map.html?q=tram bien ap", {"DN-01"}),
                    lists("/export/map.html?layer=power", {"DN-01"}, public=400)],
     "project-page": [hidden(f"/projects/{code}/", {code}) for code in sorted(HIDDEN)],
+    # History is for planners: the public is sent to log in for a published project.
+    "project-history": [*(hidden(f"/projects/{code}/history/", {code}) for code in sorted(HIDDEN)),
+                        Walk("/projects/GT-01/history/", 302)],
+    "project-restore": [Walk("/projects/GT-02/history/1/restore/", 404, 404)],  # editors only
+    "history-changes": [lists("/history/", public=404)],
+    "deleted-projects": [Walk("/history/deleted/", 404)],
+    "deleted-restore": [Walk("/history/deleted/1/restore/", 404, 404)],
     "project-list": [
         lists("/api/v1/projects/"), lists("/api/v1/projects/?published=false", {"GT-02", "YT-02"}),
         lists("/api/v1/projects/?q=GT-0", {"GT-02"}),

@@ -133,3 +133,10 @@ class OfflineMapWidget extends MapWidget {
         textarea.value = new ol.format.GeoJSON().writeGeometry(geometry);
     }
 }
+
+// Each widget's options are a JSON block beside it (the page runs no inline script).
+document.addEventListener('DOMContentLoaded', () => {
+    document.querySelectorAll('.geo-offline-map script[type="application/json"]').forEach((block) => {
+        new OfflineMapWidget(JSON.parse(block.textContent));
+    });
+});
