@@ -203,3 +203,19 @@ def test_the_admin_map_draws_nothing_until_a_tool_is_chosen(page, live_url, offl
     finally:
         with committed():
             User.objects.filter(username="browser-admin-2").delete()
+
+
+def test_the_editor_works_under_the_content_security_policy(page, live_url, editor_account):
+    violations = []
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', (e) =>"
+        " console.error('CSP ' + e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    page.on("console", lambda m: m.type == "error" and violations.append(m.text))
+    page.on("pageerror", lambda e: violations.append(str(e)))
+    log_in(page, live_url, editor_account, "/edit/GT-01/")
+    response = page.reload()
+    expect(page.locator(".leaflet-pm-draw")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert "'nonce-" in response.headers["content-security-policy"]
+    assert violations == []
