@@ -33,9 +33,10 @@ ALLOWED_TYPES = {"MultiPoint", "MultiLineString", "MultiPolygon"}
 # approximate drawings and works that continue into a neighbouring province touch it.
 OUTSIDE_MARGIN_DEG = 0.05
 
-# More vertices than a hand-drawn or surveyed work needs: usually an unsimplified export (a
-# traced river, a cadastral sheet), which would also make the editor and the tiles crawl.
-MAX_VERTICES = 10_000
+# More vertices than any surveyed work needs: an unsimplified export (a traced river, a whole
+# cadastral sheet), which would make the editor and the tiles crawl. Surveyed works of 10,000
+# vertices and more are kept whole (imports of agencies' files must not cut them).
+MAX_VERTICES = 100_000
 
 _VALID_REASON = re.compile(r"^(?P<reason>[^\[]+)\[(?P<x>[-\d.e]+) (?P<y>[-\d.e]+)\]")
 

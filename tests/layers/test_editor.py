@@ -222,8 +222,8 @@ def test_the_repair_it_offers_saves(editor_client, world):
             {"type": "LineString", "coordinates": [[109.2, 13.8], [109.3, 13.9]]}]},
          "mixed_types", "all points, all lines or all polygons"),
         ({"type": "LineString", "coordinates": [
-            [109.0 + i * 1e-5, 13.8 + (i % 2) * 1e-5] for i in range(10_001)]},
-         "too_many_vertices", "at most 10000"),
+            [109.0 + i * 1e-6, 13.8 + (i % 2) * 1e-6] for i in range(100_001)]},
+         "too_many_vertices", "at most 100000"),
     ],
 )  # fmt: skip
 def test_the_check_names_each_refusal(editor_client, world, geometry, code, words):
