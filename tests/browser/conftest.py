@@ -35,7 +35,18 @@ def browser_type_launch_args():
 
 @pytest.fixture(scope="session")
 def browser_context_args():
-    return {"viewport": {"width": 1280, "height": 860}, "locale": "vi-VN"}
+    # Playwright's polling (wait_for_function with an expression) evaluates strings in the page,
+    # which the Content-Security-Policy refuses, as it should. Tests drive pages with it, so
+    # their browser ignores the policy; `strict_page` keeps it, for the tests of the policy.
+    return {"viewport": {"width": 1280, "height": 860}, "locale": "vi-VN", "bypass_csp": True}
+
+
+@pytest.fixture
+def strict_page(browser):
+    """A page whose browser applies the Content-Security-Policy (tests/browser/test_csp.py)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="vi-VN")
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture(scope="session")

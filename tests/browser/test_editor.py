@@ -204,7 +204,8 @@ def test_the_admin_map_draws_nothing_until_a_tool_is_chosen(page, live_url, offl
             User.objects.filter(username="browser-admin-2").delete()
 
 
-def test_the_editor_works_under_the_content_security_policy(page, live_url, editor_account):
+def test_the_editor_works_under_the_content_security_policy(strict_page, live_url, editor_account):
+    page = strict_page
     violations = []
     page.add_init_script(
         "document.addEventListener('securitypolicyviolation', (e) =>"
