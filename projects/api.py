@@ -8,6 +8,7 @@ thin: parse, select, build, and let errors of geo.errors propagate (rendered in 
 
 import orjson
 from django.contrib.gis.db.models import Extent
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
@@ -25,12 +26,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geo.crs import STORAGE_SRID, supported_codes
-from geo.errors import BadRequest, NotFound
-from projects import exports, oc4ids, queries
+from geo.errors import BadRequest, Forbidden, NotAuthenticated, NotFound
+from projects import access, actions, exports, oc4ids, queries, writes
 from projects.access import can_see_unpublished
 from projects.caching import conditional
 from projects.geojson import PROPERTIES, collection, unit_features
-from projects.models import PLAN_DATE, AdminUnit, Agency
+from projects.models import PLAN_DATE, AdminUnit, Agency, Door, Project
 from projects.queries import REST_FILTERS, Parameters, ProjectQuery, read_query, select
 from projects.schema import ref
 from projects.serializers import AgencySerializer, ProgressReportSerializer
@@ -195,7 +196,76 @@ class ProjectViewSet(viewsets.ViewSet):
                 raise _no_project(code)
             return HttpResponse(orjson.dumps(found.features[0]), content_type=GEOJSON)
 
-        return conditional(request, build)
+        response = conditional(request, build)
+        version = projects.values_list("version", flat=True).first()
+        if response.status_code == 200 and version is not None:
+            # The strong, per-project ETag a write names in If-Match (the collection-level
+            # weak one would change with every write anywhere).
+            response["ETag"] = f'"v{version}"'
+        return response
+
+    # ---- writes: GeoJSON Feature in, through projects.actions, If-Match required ---------
+
+    def create(self, request):
+        parameters(request, PLAIN).check()
+        _require(request, access.CREATE)
+        changes = writes.read_feature(writes.parse_body(request.body), partial=False)
+        if changes.get("is_published"):
+            _require(request, access.PUBLISH)
+        project = Project(**changes)
+        if Project.objects.filter(code=project.code).exists():
+            raise BadRequest(
+                _("A project with the code %(code)s exists already.") % {"code": project.code},
+                parameter="code",
+            )
+        try:
+            actions.create_project(project, user=request.user, door=Door.API,
+                                   comment=_comment(request))  # fmt: skip
+        except ValidationError as error:
+            raise writes.validation_error(error) from error
+        response = _written(request, project, status=201)
+        response["Location"] = request.build_absolute_uri(f"{request.path}{project.code}/")
+        return response
+
+    def update(self, request, code=None):
+        return self._change(request, code, partial=False)
+
+    def partial_update(self, request, code=None):
+        return self._change(request, code, partial=True)
+
+    def _change(self, request, code, *, partial: bool):
+        parameters(request, PLAIN).check()
+        project = _for_write(request, code)
+        changes = writes.read_feature(writes.parse_body(request.body), partial=partial,
+                                      project=project)  # fmt: skip
+        # Publishing is the publisher's; any other change the editor's.
+        changed = {name for name, value in changes.items() if getattr(project, name) != value}
+        if "is_published" in changed:
+            _require(request, access.PUBLISH, project)
+        if changed - {"is_published"} or not changed:
+            _require(request, access.CHANGE, project)
+        version = writes.expected_version(request, project)
+        try:
+            actions.update_project(project, changes, expected_version=version,
+                                   user=request.user, door=Door.API,
+                                   comment=_comment(request))  # fmt: skip
+        except actions.StaleVersion as error:
+            raise writes.from_stale(project, error) from error
+        except ValidationError as error:
+            raise writes.validation_error(error) from error
+        return _written(request, project)
+
+    def destroy(self, request, code=None):
+        parameters(request, PLAIN).check()
+        project = _for_write(request, code)
+        _require(request, access.DELETE, project)
+        version = writes.expected_version(request, project)
+        try:
+            actions.delete_project(project, expected_version=version, user=request.user,
+                                   door=Door.API, comment=_comment(request))  # fmt: skip
+        except actions.StaleVersion as error:
+            raise writes.from_stale(project, error) from error
+        return HttpResponse(status=204)
 
     @extend_schema(
         summary="A project's progress reports, oldest first",
@@ -223,6 +293,46 @@ def _one(request, code: str):
     if not queries.PROJECT_CODE.fullmatch(code):
         raise _no_project(code)
     return select(request.user, ProjectQuery(codes=(code,)))
+
+
+def _require(request, ability: str, project: Project | None = None) -> None:
+    """401 for an anonymous caller, 403 for a role that may not do this (projects.access)."""
+    if not request.user.is_authenticated:
+        raise NotAuthenticated(
+            _("Sign in, or send a personal API token (Authorization: Token <key>), to write.")
+        )
+    if ability not in access.abilities(request.user, project):
+        raise Forbidden(
+            _("Your role does not allow this (%(ability)s). Ask an administrator for the role "
+              "that does.") % {"ability": ability}
+        )  # fmt: skip
+
+
+def _for_write(request, code: str) -> Project:
+    """The project a write names: 401 for the anonymous first, then 404 if the caller cannot
+    see it (a write never reveals that a hidden project exists)."""
+    if not request.user.is_authenticated:
+        _require(request, access.CHANGE)
+    project = _one(request, code).first()
+    if project is None:
+        raise _no_project(code)
+    return project
+
+
+def _comment(request) -> str:
+    """An optional reason for the history (the `X-Comment` header), kept short."""
+    return request.headers.get("X-Comment", "")[:500]
+
+
+def _written(request, project: Project, status: int = 200) -> HttpResponse:
+    """The project as a GET now gives it, with its new ETag."""
+    found = queries.page(_one(request, project.code), limit=1, offset=0,
+                         internal=can_see_unpublished(request.user))  # fmt: skip
+    body = orjson.dumps(found.features[0]) if found.features else b"{}"
+    response = HttpResponse(body, status=status, content_type=GEOJSON)
+    response["ETag"] = writes.etag(project)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _link(request, rel: str, offset: int, limit: int) -> dict:
