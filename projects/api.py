@@ -105,6 +105,30 @@ ERRORS = {
     503: OpenApiResponse(ref("Error"), description="The database is not answering"),
 }
 NOT_FOUND = ERRORS  # a detail can be missing, and its query string wrong
+WRITE_ERRORS = {
+    **ERRORS,
+    400: OpenApiResponse(ref("Error"), description="A value is wrong: `parameter` (and "
+                         "`errors`) name the properties at fault; nothing was written"),
+    401: OpenApiResponse(ref("Error"), description="Not signed in and no API token"),
+    403: OpenApiResponse(ref("Error"), description="Your role does not allow this"),
+}  # fmt: skip
+STALE = {
+    412: OpenApiResponse(ref("Error"), description="The project changed since you read it: "
+                         "`current_version` and the `ETag` header give its version now"),
+    428: OpenApiResponse(ref("Error"), description="No `If-Match` header"),
+}  # fmt: skip
+IF_MATCH = ("Send the ETag of the version you read (GET gives it) in `If-Match`: without it the "
+            "answer is 428, and 412 when someone changed the project since.")  # fmt: skip
+AUTHENTICATION = ("Authenticate with a personal API token (`Authorization: Token <key>`, made "
+                  "on /account/tokens/) or a browser session with its CSRF token.")  # fmt: skip
+IF_MATCH_HEADER = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, required=True,
+    description="The project's ETag as read, e.g. \"v3\".",
+)  # fmt: skip
+COMMENT_HEADER = OpenApiParameter(
+    "X-Comment", str, OpenApiParameter.HEADER,
+    description="Why (kept in the project's history, at most 500 characters).",
+)  # fmt: skip
 
 
 class GeoJSONRenderer(JSONRenderer):
@@ -128,7 +152,52 @@ class GeoJSONRenderer(JSONRenderer):
     ),
     retrieve=extend_schema(
         summary="One project as a GeoJSON Feature",
+        description='The `ETag` header is the project\'s version (`"v3"`): send it back in '
+        "`If-Match` to change or delete the project.",
         responses={(200, GEOJSON): ref("ProjectFeature"), **NOT_FOUND},
+    ),
+    create=extend_schema(
+        summary="Create a project (GIS editors)",
+        description="A GeoJSON Feature in the shape the reads give; `code`, `name`, `sector`, "
+        "`lead_agency` and `geometry` are required. Validated as in the admin (the geometry "
+        "must lie in Bình Định). Publishing it at once needs the publisher role. Answers 201 "
+        "with `Location` and the project's `ETag`. " + AUTHENTICATION,
+        request={
+            GEOJSON: ref("ProjectFeatureInput"),
+            "application/json": ref("ProjectFeatureInput"),
+        },
+        responses={(201, GEOJSON): ref("ProjectFeature"), **WRITE_ERRORS},
+    ),
+    update=extend_schema(
+        summary="Replace a project (GIS editors)",
+        description="Every writable property is set; those left out go back to their "
+        "defaults. " + IF_MATCH + " " + AUTHENTICATION,
+        parameters=[IF_MATCH_HEADER, COMMENT_HEADER],
+        request={
+            GEOJSON: ref("ProjectFeatureInput"),
+            "application/json": ref("ProjectFeatureInput"),
+        },
+        responses={(200, GEOJSON): ref("ProjectFeature"), **WRITE_ERRORS, **STALE},
+    ),
+    partial_update=extend_schema(
+        summary="Change some properties of a project",
+        description="Only the properties (and the geometry) sent are changed. Changing "
+        "`is_published` alone needs the publisher role, anything else the GIS editor role. "
+        + IF_MATCH
+        + " "
+        + AUTHENTICATION,
+        parameters=[IF_MATCH_HEADER, COMMENT_HEADER],
+        request={
+            GEOJSON: ref("ProjectFeatureInput"),
+            "application/json": ref("ProjectFeatureInput"),
+        },
+        responses={(200, GEOJSON): ref("ProjectFeature"), **WRITE_ERRORS, **STALE},
+    ),
+    destroy=extend_schema(
+        summary="Delete a project (GIS editors)",
+        description="Its history stays, and it can be restored. " + IF_MATCH + " " + AUTHENTICATION,
+        parameters=[IF_MATCH_HEADER, COMMENT_HEADER],
+        responses={204: OpenApiResponse(description="Deleted"), **WRITE_ERRORS, **STALE},
     ),
 )
 class ProjectViewSet(viewsets.ViewSet):

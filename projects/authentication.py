@@ -5,6 +5,7 @@ request carries no cookie, so it needs no CSRF token.
 """
 
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from projects.models import ApiToken
@@ -30,3 +31,27 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return 'Token realm="api"'
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI document names the token (drf-spectacular)."""
+
+    target_class = "projects.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Token <key>` (or `Bearer <key>`): a personal token made on "
+            "/account/tokens/.",
+        }
+
+
+class SessionScheme(OpenApiAuthenticationExtension):
+    target_class = "geo.views.SessionAuthentication"
+    name = "cookieAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
