@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from pghistory.admin import EventsAdmin
 
 from geo.widgets import OfflineMapWidget
-from projects import actions
+from projects import access, actions
 from projects.models import (
     AdminUnit,
     Agency,
@@ -235,6 +235,22 @@ class ProjectAdmin(MapAdminMixin, ActionAdmin):
         (_("Description"), {"fields": ["description", "description_en", "oc4ids_sectors"]}),
         (_("Record"), {"fields": ["version", "created_at", "updated_at", "history_link"]}),
     ]
+
+    # What a user may do is projects.access's answer (the admin asks it, like the API).
+    def has_add_permission(self, request):
+        return access.can(request.user, access.CREATE)
+
+    def has_change_permission(self, request, obj=None):
+        return access.can(request.user, access.CHANGE, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return access.can(request.user, access.DELETE, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not access.can(request.user, access.PUBLISH, obj):
+            fields.append("is_published")  # publishing is the publisher's
+        return fields
 
     @admin.display(description=_("administrative units"))
     def admin_units_list(self, project):

@@ -839,9 +839,15 @@ class Membership(models.Model):
         agency = f" — {self.agency.code}" if self.agency_id else ""
         return f"{self.user} · {self.get_role_display()}{agency}"
 
+    # Roles whose work is done in the administration (which lets in staff only).
+    ADMIN_ROLES = frozenset({Role.GIS_EDITOR, Role.PUBLISHER, Role.ADMINISTRATOR})
+
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         self.user.groups.add(self.group())
+        if self.role in self.ADMIN_ROLES and not self.user.is_staff:
+            type(self.user).objects.filter(pk=self.user.pk).update(is_staff=True)
+            self.user.is_staff = True
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
