@@ -22,7 +22,9 @@ from projects import access, actions
 from projects.models import (
     AdminUnit,
     Agency,
+    ApiToken,
     Door,
+    Membership,
     ProgressReport,
     Project,
     ProjectAgency,
@@ -456,3 +458,28 @@ class ChangeEventsAdmin(EventsAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Who has which role (an agency reporter with their agency); see the README's roles."""
+
+    list_display = ["user", "role", "agency"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "agency__code", "agency__name"]
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Administrators see and revoke tokens; only their owner makes them (the key is shown
+    once, on the tokens page)."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "user__username"]
+    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -31,11 +31,13 @@ GROUPS = {
     "administrator": VIEW
     + _perms("auth", ("user", "group"), ("add", "change", "delete", "view"))
     + _perms("projects", ("membership",), ("add", "change", "delete", "view"))
+    + _perms("projects", ("apitoken",), ("change", "view"))
     + _perms("projects", ("agency", "adminunit", "sector"), ("add", "change", "delete"))
     + _perms("layers", ("layer",), ("add", "change", "delete", "view")),
 }
 
 VERBOSE = {"projectagency": "coordinating agency", "progressreport": "progress report",
+           "apitoken": "API token",
            "adminunit": "administrative unit"}  # fmt: skip
 
 

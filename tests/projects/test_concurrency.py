@@ -114,8 +114,9 @@ def test_of_two_api_writes_with_the_same_etag_one_wins_and_the_other_gets_412(
         def call():
             client = Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Token {key}")
             body = {"type": "Feature", "properties": properties}
-            return client.patch(f"/api/v1/projects/{road.code}/", body,
-                                content_type="application/geo+json", HTTP_IF_MATCH='"v1"')  # fmt: skip
+            url = f"/api/v1/projects/{road.code}/"
+            kind = "application/geo+json"
+            return client.patch(url, body, content_type=kind, HTTP_IF_MATCH='"v1"')
 
         return call
 
