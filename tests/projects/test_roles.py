@@ -101,3 +101,17 @@ def test_a_signed_in_user_without_a_role_is_the_public(world):
     user = person(None)
     assert access.abilities(user, world.projects["GT-02"]) == frozenset()
     assert access.abilities(user, world.projects["GT-01"]) == {"view"}
+
+
+def test_grant_role_makes_the_user_and_gives_a_reporter_their_agency(world, english):
+    from django.contrib.auth.models import User
+    from django.core.management import CommandError, call_command
+
+    call_command("grant_role", "binh", "agency_reporter", "--agency", "SYT", "--create")
+    binh = User.objects.get(username="binh")
+    assert "report_progress" in access.abilities(binh, world.projects["YT-01"])
+    with pytest.raises(CommandError, match="needs an agency"):
+        call_command("grant_role", "binh2", "agency_reporter", "--create")
+    assert not User.objects.filter(username="binh2").exists()
+    call_command("grant_role", "binh", "agency_reporter", "--agency", "SYT", "--revoke")
+    assert access.abilities(binh, world.projects["YT-01"]) == {"view"}
