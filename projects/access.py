@@ -84,6 +84,30 @@ def reporting_agency_ids(user) -> set[int]:
     return ids
 
 
+def reporting_agency(user, project: Project):
+    """The agency a user reports for on this project (None for GIS staff reporting)."""
+    if not _signed_in(user):
+        return None
+    involved = set(project.participations.values_list("agency_id", flat=True))
+    involved.add(project.lead_agency_id)
+    own = user.memberships.filter(role="agency_reporter", agency__isnull=False)
+    for agency_id in sorted(own.values_list("agency_id", flat=True)):
+        if reporting_agency_ids_of(agency_id) & involved:
+            return Agency.objects.get(pk=agency_id)
+    return None
+
+
+def reporting_agency_ids_of(agency_id: int) -> set[int]:
+    """An agency and every body it succeeded."""
+    ids, frontier = {agency_id}, {agency_id}
+    while frontier:
+        frontier = (
+            set(Agency.objects.filter(succeeded_by__in=frontier).values_list("pk", flat=True)) - ids
+        )
+        ids |= frontier
+    return ids
+
+
 def reportable_projects(user):
     """Projects the user may add progress reports to."""
     if not _signed_in(user) or not user.has_perm("projects.add_progressreport"):

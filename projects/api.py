@@ -21,6 +21,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,7 +35,11 @@ from projects.geojson import PROPERTIES, collection, unit_features
 from projects.models import PLAN_DATE, AdminUnit, Agency, Door, Project
 from projects.queries import REST_FILTERS, Parameters, ProjectQuery, read_query, select
 from projects.schema import ref
-from projects.serializers import AgencySerializer, ProgressReportSerializer
+from projects.serializers import (
+    AgencySerializer,
+    ProgressReportInputSerializer,
+    ProgressReportSerializer,
+)
 
 GEOJSON = "application/geo+json"
 # DRF's own `format` chooses a renderer; it is part of this surface's spelling.
@@ -136,6 +141,10 @@ class GeoJSONRenderer(JSONRenderer):
     format = "geojson"
 
 
+class GeoJSONParser(JSONParser):
+    media_type = GEOJSON
+
+
 # ---- projects -------------------------------------------------------------------------------
 
 
@@ -204,6 +213,7 @@ class ProjectViewSet(viewsets.ViewSet):
     """Projects as GeoJSON features."""
 
     renderer_classes = [JSONRenderer, GeoJSONRenderer, BrowsableAPIRenderer]
+    parser_classes = [JSONParser, GeoJSONParser]
     lookup_field = "code"
     lookup_value_regex = queries.PROJECT_CODE.pattern  # `export.xlsx` is no project
 
@@ -265,13 +275,9 @@ class ProjectViewSet(viewsets.ViewSet):
                 raise _no_project(code)
             return HttpResponse(orjson.dumps(found.features[0]), content_type=GEOJSON)
 
-        response = conditional(request, build)
+        # The ETag names the project's version: a write sends it back in If-Match.
         version = projects.values_list("version", flat=True).first()
-        if response.status_code == 200 and version is not None:
-            # The strong, per-project ETag a write names in If-Match (the collection-level
-            # weak one would change with every write anywhere).
-            response["ETag"] = f'"v{version}"'
-        return response
+        return conditional(request, build, project_version=version)
 
     # ---- writes: GeoJSON Feature in, through projects.actions, If-Match required ---------
 
@@ -337,13 +343,28 @@ class ProjectViewSet(viewsets.ViewSet):
         return HttpResponse(status=204)
 
     @extend_schema(
+        methods=["GET"],
         summary="A project's progress reports, oldest first",
         responses={200: ProgressReportSerializer(many=True), **NOT_FOUND},
         filters=False,
     )
-    @action(detail=True, url_path="progress")
+    @extend_schema(
+        methods=["POST"],
+        summary="Report progress (agency reporters, GIS editors)",
+        description="Adds the report for a date (or replaces that date's); the latest report "
+        "sets the project's status and progress. An agency reporter may report on projects "
+        "their agency leads or coordinates, including those of the bodies it took over in "
+        "2025. " + IF_MATCH + " " + AUTHENTICATION,
+        parameters=[IF_MATCH_HEADER, COMMENT_HEADER],
+        request=ProgressReportInputSerializer,
+        responses={201: ProgressReportSerializer, **WRITE_ERRORS, **STALE},
+        filters=False,
+    )
+    @action(detail=True, url_path="progress", methods=["get", "post"])
     def progress(self, request, code=None):
         parameters(request, PLAIN).check()
+        if request.method == "POST":
+            return self._report(request, code)
         project = _one(request, code).first()
         if project is None:
             raise _no_project(code)
@@ -351,6 +372,33 @@ class ProjectViewSet(viewsets.ViewSet):
             "report_date"
         )
         return Response(ProgressReportSerializer(reports, many=True).data)
+
+    def _report(self, request, code):
+        if not request.user.is_authenticated:
+            _require(request, access.REPORT_PROGRESS)
+        # A reporter may report on their agency's unpublished projects, which reads hide.
+        project = Project.objects.filter(code=code[:16]).first()
+        able = access.abilities(request.user, project) if project else frozenset()
+        if not able:
+            raise _no_project(code)
+        _require(request, access.REPORT_PROGRESS, project)
+        version = writes.expected_version(request, project)
+        data = ProgressReportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        agency = access.reporting_agency(request.user, project)
+        try:
+            report = actions.record_progress(
+                project, **data.validated_data, reporter=request.user, reporting_agency=agency,
+                expected_version=version, user=request.user, door=Door.API,
+                comment=_comment(request),
+            )  # fmt: skip
+        except actions.StaleVersion as error:
+            raise writes.from_stale(project, error) from error
+        except ValidationError as error:
+            raise writes.validation_error(error) from error
+        response = Response(ProgressReportSerializer(report).data, status=201)
+        response["ETag"] = writes.etag(project)
+        return response
 
 
 def _no_project(code: str) -> NotFound:

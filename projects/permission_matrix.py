@@ -18,6 +18,7 @@ REPLACE = {**PROJECT, "properties": {**PROJECT["properties"], "code": "GT-01",
                                      "is_published": True}}  # fmt: skip
 RENAME = {"type": "Feature", "properties": {"name": "Tên mới"}}
 UNPUBLISH = {"type": "Feature", "properties": {"is_published": False}}
+REPORT = {"report_date": "2025-06-30", "status": "completed", "progress_pct": 100}
 V1 = {"HTTP_IF_MATCH": '"v1"'}
 
 
@@ -58,6 +59,9 @@ ROUTES = [
           "/api/v1/projects/GT-01/", body=UNPUBLISH, headers=V1, note="`is_published`"),
     route("REST API", "DELETE", "/api/v1/projects/{code}/", "401 403 204 403 403 403 204",
           "/api/v1/projects/GT-01/", headers=V1),
+    route("REST API", "POST", "/api/v1/projects/{code}/progress/",
+          "401 403 201 201 403 403 201", "/api/v1/projects/YT-01/progress/", body=REPORT,
+          headers=V1, note="the reporter's agency leads it"),
     route("REST API", "GET", "/api/v1/projects/export.{format}", "200 200 200 200 200 200 200",
           "/api/v1/projects/export.geojson"),
     route("REST API", "GET", "/api/v1/oc4ids/", "200 200 200 200 200 200 200"),

@@ -38,7 +38,10 @@ def etag(project: Project) -> str:
     return f'"v{project.version}"'
 
 
-_TAG = re.compile(r'^"v(\d{1,9})"$')
+# `"v3"` as a write answers, `"v3.<hash>"` as a read does. A weak `W/` form is accepted too:
+# gzip (Django's GZipMiddleware) weakens the ETag of a compressed answer, and the version alone
+# decides whether the write is based on the current project.
+_TAG = re.compile(r'^(?:W/)?"v(\d{1,9})(?:\.[0-9a-f]{1,64})?"$')
 
 
 def expected_version(request, project: Project) -> int:
