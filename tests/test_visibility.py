@@ -70,6 +70,7 @@ ROUTES = {
     "home": [Walk("/"), Walk("/?status=proposed"), Walk("/?q=tram bien ap"),
              Walk("/?layer=power", 400, 400)],  # the public map knows no power layer
     "planner-map": [Walk("/map/", 302), Walk("/map/?layer=power", 302)],
+    "account-tokens": [Walk("/account/tokens/", 302)],  # one's own tokens, no project data
     "map-export": [lists("/export/map.html"), lists("/export/map.html?status=proposed",
                                                     {"YT-02"}),
                    lists("/export/map.html?q=tram bien ap", {"DN-01"}),
