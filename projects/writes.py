@@ -119,7 +119,7 @@ def read_feature(feature: dict, *, partial: bool, project: Project | None = None
         except ValidationError as error:
             errors[name] = " ".join(error.messages)
     if project is None:
-        changes["code"] = code
+        changes["code"] = Project._meta.get_field("code").to_python(code)
     if "geometry" in feature or not partial:
         try:
             changes["geom"] = _geometry(feature.get("geometry"))
@@ -170,14 +170,33 @@ GEOMETRY_CODES = {"mixed_types", "wrong_type", "not_degrees", "swapped_axes", "o
                   "empty", "invalid"}  # fmt: skip
 
 
+# Database constraints a property breaks: their messages carry no field.
+CONSTRAINT_FIELDS = {
+    "project_code_format": "code", "project_investment_not_negative": "total_investment_vnd",
+    "project_planned_period": "planned_end", "project_actual_period": "actual_end",
+    "project_geom_multi": "geometry", "project_geom_valid": "geometry",
+}  # fmt: skip
+
+
+def _constraint_fields() -> dict[str, str]:
+    """Constraint message (in the active language) → the property it is about."""
+    return {
+        str(c.get_violation_error_message()): CONSTRAINT_FIELDS[c.name]
+        for c in Project._meta.constraints
+        if c.name in CONSTRAINT_FIELDS
+    }
+
+
 def validation_error(error: ValidationError) -> BadRequest:
     """The write path's refusal as a 400 naming each property (the geometry as `geometry`)."""
+    by_message = _constraint_fields()
     errors: dict[str, list[str]] = {}
     by_field = error.error_dict if hasattr(error, "error_dict") else {"__all__": error.error_list}
     for name, items in by_field.items():
         for item in items:
             if name == "__all__":
                 where = "geometry" if item.code in GEOMETRY_CODES else "properties"
+                where = by_message.get(" ".join(item.messages), where)
             else:
                 where = SPELLING.get(name, name)
             errors.setdefault(where, []).extend(item.messages)

@@ -269,3 +269,10 @@ def test_if_match_takes_the_etag_as_read_even_when_gzip_weakened_it(world):
     assert response.status_code == 200, response.content
     response = send(client, "patch", "/api/v1/projects/GT-01/", feature, HTTP_IF_MATCH="*")
     assert response.status_code == 428
+
+
+@pytest.mark.parametrize("code", [None, ["GT-51"], 51, "gt 51"])
+def test_a_missing_or_malformed_code_is_a_400_naming_it(world, code):
+    feature = {**NEW, "properties": {**NEW["properties"], "code": code}}
+    response = send(api("gis_editor"), "post", "/api/v1/projects/", feature)
+    assert response.status_code == 400 and response.json()["parameter"] == "code"
