@@ -4,9 +4,11 @@ Everything that differs between machines comes from environment variables (see .
 a .env file next to manage.py is read first when present.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +46,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "pgtrigger",
     "pghistory",
+    "axes",
+    "csp",
     "geo",
     "projects",
     "layers",
@@ -51,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every response (see below)
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, pre-compressed: answered here
     "geo.middleware.CompressionMiddleware",  # gzip for text the app writes (not behind nginx)
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,6 +69,8 @@ MIDDLEWARE = [
     # Records the user and URL of every writing request with the history events (the
     # actions add the door and comment); reads skip it.
     "pghistory.middleware.HistoryMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # History (django-pghistory): see projects/models.py and docs/decisions.md.
@@ -130,10 +137,72 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Logins (the login page, the admin's, HTTP Basic on the API) are throttled by django-axes:
+# after AXES_FAILURE_LIMIT failures for one user name from one address, that pair is refused for
+# AXES_COOLOFF_MINUTES, with a page that says so (templates/registration/locked_out.html, 429).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # a stranger cannot lock a user out
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "geo.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "geo.security.client_ip"
+AXES_VERBOSE = False
+
+# HTTPS. DJANGO_HTTPS=true (docker-compose's default) says the site is served over HTTPS, with
+# TLS ended by nginx or a proxy in front of it that sets X-Forwarded-Proto: cookies are then
+# Secure, plain http is redirected, and browsers are told to use HTTPS for a year (HSTS).
+# `make run` serves http://127.0.0.1:8000 and leaves it false.
+HTTPS = envbool("DJANGO_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the container's health check calls gunicorn directly
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+
+
+# Content-Security-Policy (django-csp): scripts only from this site, or inline with the
+# response's nonce (`request.csp_nonce`: folium's map script, the API docs' set-up); styles may
+# be inline (folium's and Leaflet's own); images also as data: and blob: URLs and from the base
+# map's server when one is configured; nothing may frame the site. See docs/decisions.md.
+def _origin(url: str) -> list[str]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "a"))
+    if not parts.scheme or not parts.netloc:
+        return []
+    return [f"{parts.scheme}://{parts.netloc}".replace("://a.", "://*.")]
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *_origin(envstr("MAP_TILES_URL", ""))],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "worker-src": [SELF, "blob:"],  # the API reference (Redoc) starts a worker from a blob
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Vietnamese first, English second. Source strings are English; locale/vi holds Vietnamese.
 LANGUAGE_CODE = "vi"

@@ -14,3 +14,15 @@ class StaticStorage(CompressedManifestStaticFilesStorage):
         (extension, tuple(p for p in rules if "sourceMappingURL" not in str(p)))
         for extension, rules in CompressedManifestStaticFilesStorage.patterns
     )
+
+    def url_converter(self, name, hashed_files, template=None):
+        """Leave alone the url(%23id) that inline SVG data URIs hold (geoman's toolbar icons):
+        Django reads it as a file name and writes url("#id#id"), and the icons disappear."""
+        convert = super().url_converter(name, hashed_files, template)
+
+        def converter(matchobj):
+            if matchobj["url"].startswith("%23"):
+                return matchobj["matched"]
+            return convert(matchobj)
+
+        return converter

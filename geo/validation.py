@@ -5,6 +5,7 @@ reprojects to storage, rejects what cannot be stored, and returns a typed Multi*
 The helpers take and return GEOS geometries and import nothing from the apps.
 """
 
+import contextlib
 import re
 
 from django.contrib.gis.geos import (
@@ -31,6 +32,11 @@ ALLOWED_TYPES = {"MultiPoint", "MultiLineString", "MultiPolygon"}
 # How far outside the province outline a work may lie and still be accepted (degrees, ~5.5 km):
 # approximate drawings and works that continue into a neighbouring province touch it.
 OUTSIDE_MARGIN_DEG = 0.05
+
+# More vertices than any surveyed work needs: an unsimplified export (a traced river, a whole
+# cadastral sheet), which would make the editor and the tiles crawl. Surveyed works of 10,000
+# vertices and more are kept whole (imports of agencies' files must not cut them).
+MAX_VERTICES = 100_000
 
 _VALID_REASON = re.compile(r"^(?P<reason>[^\[]+)\[(?P<x>[-\d.e]+) (?P<y>[-\d.e]+)\]")
 
@@ -128,6 +134,18 @@ def _swapped_axes() -> ValidationError:
     )
 
 
+def check_vertex_count(geom: GEOSGeometry) -> None:
+    if geom.num_coords > MAX_VERTICES:
+        raise ValidationError(
+            _(
+                "The geometry has %(count)s vertices; a project holds at most %(max)s. Simplify "
+                "it (e.g. in QGIS: Vector › Geometry Tools › Simplify) and try again."
+            )
+            % {"count": geom.num_coords, "max": MAX_VERTICES},
+            code="too_many_vertices",
+        )
+
+
 def check_inside(geom: GEOSGeometry, area: GEOSGeometry | None) -> None:
     """Reject a geometry lying wholly outside the province (or its extent, if no outline)."""
     region = area if area is not None else _extent_polygon(PROVINCE_BBOX)
@@ -168,7 +186,71 @@ def clean_geometry(
         geom.transform(STORAGE_SRID)
     check_coordinates(geom)
     geom = to_multi(geom)
+    check_vertex_count(geom)
     if not geom.valid:
         raise ValidationError(explain_invalid(geom), code="invalid")
     check_inside(geom, area)
     return geom
+
+
+def invalid_location(geom: GEOSGeometry) -> tuple[float, float] | None:
+    """Where GEOS finds the geometry invalid (e.g. the crossing point), or None."""
+    match = _VALID_REASON.match(geom.valid_reason)
+    return (float(match["x"]), float(match["y"])) if match else None
+
+
+def repair(geom: GEOSGeometry) -> GEOSGeometry | None:
+    """The geometry made valid (GEOS MakeValid), keeping only parts of its own kind (a bow-tie
+    polygon becomes two triangles; the point where it crossed is dropped). None when nothing
+    of that kind is left."""
+    kind = geom.geom_type.removeprefix("Multi")
+    fixed = geom.make_valid()
+    parts = fixed if fixed.geom_type == "GeometryCollection" else [fixed]
+    singles = [
+        single
+        for part in parts
+        if part.geom_type.removeprefix("Multi") == kind
+        for single in (part if part.geom_type.startswith("Multi") else [part])
+    ]
+    if not singles or kind not in MULTI_TYPES:
+        return None
+    return MULTI_TYPES[kind](*singles, srid=geom.srid)
+
+
+def diagnose(
+    geom: GEOSGeometry | None,
+    *,
+    area: GEOSGeometry | None = None,
+    source_srid: int | None = None,
+) -> dict | None:
+    """What is wrong with `geom` for a person at a map: None when `clean_geometry` accepts it,
+    else {code, message, location: [lon, lat] | None, repaired: GEOS geometry | None}. A
+    repair is offered only when the repaired geometry passes the gate itself."""
+    try:
+        clean_geometry(geom, area=area, source_srid=source_srid)
+        return None
+    except ValidationError as rejection:
+        error = rejection
+        problem = {
+            "code": error.code,
+            "message": " ".join(error.messages),
+            "location": None,
+            "repaired": None,
+        }
+    if error.code == "invalid":
+        stored = geom.clone()
+        stored.srid = stored.srid or source_srid or STORAGE_SRID
+        if stored.srid != STORAGE_SRID:
+            stored.transform(STORAGE_SRID)
+        stored = to_multi(drop_z(stored))
+        problem["location"] = invalid_location(stored)
+        fixed = repair(stored)
+        if fixed is not None:
+            with contextlib.suppress(ValidationError):  # offered only when it passes
+                problem["repaired"] = clean_geometry(fixed, area=area)
+    elif error.code == "outside_province":
+        centre = geom.centroid
+        if centre.srid and centre.srid != STORAGE_SRID:
+            centre.transform(STORAGE_SRID)
+        problem["location"] = (centre.x, centre.y)
+    return problem

@@ -8,6 +8,7 @@ from django.db.utils import DatabaseError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from drf_spectacular.authentication import SessionScheme as SpectacularSessionScheme
 from rest_framework import authentication
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -16,6 +17,7 @@ from geo.errors import BadRequest, NotAcceptable, NotFound, ServiceError
 from geo.errors import MethodNotAllowed as MethodNotAllowedError
 from geo.http import read_only, render_error
 from geo.middleware import translate_exception
+from geo.security import locked_out
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,9 @@ _DRF = {
 
 def drf_exception_handler(exc, context):
     """DRF's errors and ours in one JSON shape (see geo.http.rest_body)."""
+    request = context["request"]
+    if getattr(request, "axes_locked_out", False):  # HTTP Basic with a locked-out user name
+        return locked_out(getattr(request, "_request", request))
     error = translate_exception(exc)
     if error is None and isinstance(exc, drf_exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"detail": exc.detail}
@@ -126,3 +131,9 @@ class SessionAuthentication(authentication.SessionAuthentication):
         if view is not None and request.method not in view.allowed_methods:
             return
         super().enforce_csrf(request)
+
+
+class SessionScheme(SpectacularSessionScheme):
+    """The session cookie in the OpenAPI document, for the subclass above."""
+
+    target_class = SessionAuthentication

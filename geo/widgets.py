@@ -8,6 +8,7 @@ context without tiles, and lets one project hold several parts of the same kind.
 
 from django.conf import settings
 from django.contrib.gis.forms.widgets import OpenLayersWidget
+from django.utils.translation import gettext as _
 
 from geo.region import PROVINCE_CENTRE_LONLAT, PROVINCE_ZOOM
 
@@ -37,4 +38,26 @@ class OfflineMapWidget(OpenLayersWidget):
             tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
             reference_url=self.reference_url,
         )
+        # Read by geo/map_widget.js: the page runs no inline script (Content-Security-Policy).
+        context["config"] = {
+            "geom_name": context["geom_type"],
+            "id": context["id"],
+            "map_id": f"{context['id']}_map",
+            "map_srid": context["map_srid"],
+            "name": context["name"],
+            "default_lon": self.default_lon,
+            "default_lat": self.default_lat,
+            "default_zoom": self.default_zoom,
+            "tiles_url": settings.MAP_TILES_URL,
+            "tiles_attribution": settings.MAP_TILES_ATTRIBUTION,
+            "reference_url": self.reference_url,
+            # Drawing starts only from one of these tools (geo/map_widget.js).
+            "tool_labels": {
+                "toolbar": _("Drawing tools"),
+                "none": _("Pan (no drawing)"),
+                "Point": _("Point"),
+                "LineString": _("Line"),
+                "Polygon": _("Polygon"),
+            },
+        }
         return context

@@ -1,10 +1,20 @@
 """The map's filter panel: the same parameters as the API's project filters."""
 
 from django import forms
+from django.contrib.gis.gdal import GDALException
+from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.utils.translation import gettext_lazy as _
 
 from layers.models import Layer
-from projects.models import PLAN_DATE, AdminUnit, Agency, Priority, Status
+from projects.models import (
+    PLAN_DATE,
+    AdminUnit,
+    Agency,
+    Priority,
+    Project,
+    Status,
+    diagnose_project_geometry,
+)
 
 
 class MapFilterForm(forms.Form):
@@ -62,3 +72,68 @@ class MapFilterForm(forms.Form):
         """Layers switched on: all of them unless the URL names some."""
         chosen = self.cleaned_data.get("layer") if self.is_bound and self.is_valid() else None
         return chosen or [layer.slug for layer in self.thematic_layers]
+
+
+class ProjectEditorForm(forms.ModelForm):
+    """The map editor's attribute form. The model's own validation (the geometry gate in
+    Project.clean, the constraints) decides; this form only adds where a geometry fails, with
+    the spot and a repair, for the map to show (`geometry_problem`)."""
+
+    geom = forms.CharField(
+        label=_("Geometry (GeoJSON, WGS 84)"),
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        help_text=_("Kept in step with the map; without JavaScript, paste GeoJSON here."),
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    comment = forms.CharField(
+        label=_("Comment on this change (optional)"), required=False, max_length=500
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "code", "name", "name_en", "sector", "project_type", "status", "progress_pct",
+            "disbursement_pct", "lead_agency", "planned_start", "planned_end", "actual_start",
+            "actual_end", "priority", "location_precision", "location_note", "description",
+        ]  # fmt: skip
+        widgets = {
+            name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            for name in ("planned_start", "planned_end", "actual_start", "actual_end")
+        }
+        widgets["location_note"] = forms.Textarea(attrs={"rows": 2})
+        widgets["description"] = forms.Textarea(attrs={"rows": 3})
+
+    geometry_problem = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_agency"].queryset = Agency.objects.order_by("name")
+        if self.instance.pk:
+            del self.fields["code"]  # the stable identifier: links and exports rely on it
+            self.fields["expected_version"].required = True
+            self.fields["expected_version"].initial = self.instance.version
+            self.initial["geom"] = self.instance.geom.geojson
+        for name in ("name_en", "location_note", "description"):
+            self.fields[name].required = False
+
+    def clean_geom(self):
+        text = self.cleaned_data["geom"]
+        try:
+            geom = GEOSGeometry(text)
+        except (GDALException, GEOSException, ValueError, TypeError):
+            raise forms.ValidationError(
+                _("The geometry cannot be read: draw it on the map or paste GeoJSON."),
+                code="unreadable",
+            ) from None
+        geom.srid = geom.srid or 4326
+        self.geometry_problem = diagnose_project_geometry(geom)
+        if self.geometry_problem:
+            raise forms.ValidationError(
+                self.geometry_problem["message"], code=self.geometry_problem["code"]
+            )
+        return geom
+
+    def has_changed_geometry(self) -> bool:
+        old = self.instance.geom if self.instance.pk else None
+        new = self.cleaned_data.get("geom")
+        return old is None or new is None or not old.equals_exact(new, 1e-9)

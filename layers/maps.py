@@ -131,6 +131,11 @@ class Controls(MacroElement):
 _VIEWPORT_META = re.compile(r'<meta name="viewport"[^>]*>', re.S)
 
 
+# Folium's inline `L_NO_TOUCH = false; L_DISABLE_3D = false;` sets Leaflet's defaults again;
+# dropped, so that the page's only inline script is the map's, which carries the CSP nonce.
+_GLOBALS = re.compile(r"<script>\s*L_NO_TOUCH = false;\s*L_DISABLE_3D = false;\s*</script>")
+
+
 def render_parts(m: folium.Map) -> dict[str, str]:
     """The map's head (assets, sizing CSS), body element and script, for our own template.
 
@@ -140,7 +145,7 @@ def render_parts(m: folium.Map) -> dict[str, str]:
     figure.render()
     return {
         "name": m.get_name(),
-        "header": _VIEWPORT_META.sub("", figure.header.render()),
+        "header": _GLOBALS.sub("", _VIEWPORT_META.sub("", figure.header.render())),
         "html": figure.html.render(),
         "script": figure.script.render(),
     }

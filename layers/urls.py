@@ -1,6 +1,6 @@
 from django.urls import path
 
-from layers import account, ogc, tiles, views
+from layers import account, editor, history, ogc, tiles, views
 
 urlpatterns = [
     path("", views.public_map, name="home"),
@@ -8,6 +8,18 @@ urlpatterns = [
     path("account/tokens/", account.tokens, name="account-tokens"),
     path("export/map.html", views.export_map, name="map-export"),
     path("projects/<str:code>/", views.project_detail, name="project-page"),
+    path("edit/new/", editor.new_project, name="editor-new"),
+    path("edit/geometry/", editor.geometry, name="editor-geometry"),
+    path("edit/<str:code>/", editor.edit_project, name="editor-edit"),
+    path("projects/<str:code>/history/", history.project_history, name="project-history"),
+    path(
+        "projects/<str:code>/history/<int:event>/restore/",
+        history.restore_version,
+        name="project-restore",
+    ),
+    path("history/", history.changes, name="history-changes"),
+    path("history/deleted/", history.deleted_projects, name="deleted-projects"),
+    path("history/deleted/<int:event>/restore/", history.restore_deleted, name="deleted-restore"),
     path("tiles/<slug:layer>/<int:z>/<int:x>/<int:y>.pbf", tiles.tile, name="tile"),
     path("tiles/<slug:layer>.json", tiles.tilejson, name="tilejson"),
     # OGC API - Features: the standard's paths have no trailing slash.

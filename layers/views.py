@@ -40,7 +40,7 @@ EXPORT_PARAMETERS = MAP_PARAMETERS | set(queries.REST_FILTERS)
 CLUSTER_THRESHOLD = 300  # points in view above which they are clustered
 CANVAS_THRESHOLD = 1500  # features above which lines and polygons are drawn on a canvas
 TILES_THRESHOLD = 3000  # projects in view above which the map draws vector tiles
-TILES_MAX_ZOOM = 12  # above it a view is small enough for GeoJSON: tiles are never asked for
+TILES_MAX_ZOOM = 16  # above it a view is small enough for GeoJSON: tiles are never asked for
 LIST_LIMIT = 200  # projects listed under the map (the list says when it holds fewer than match)
 
 

@@ -21,12 +21,13 @@ from contextlib import contextmanager
 
 import pghistory
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from geo.errors import Conflict, ServiceError
+from projects import history
 from projects.models import (
     AdminUnit,
     Agency,
@@ -49,6 +50,8 @@ __all__ = [
     "publish",
     "record_progress",
     "refresh_admin_units",
+    "restore_deleted_project",
+    "restore_version",
     "set_participations",
     "unpublish",
     "update_agency",
@@ -88,14 +91,16 @@ class VersionRequired(ServiceError):
 
 
 @contextmanager
-def _recorded(user, door: Door | str, comment: str):
-    """Attach who, through which door and why to the history events the triggers write."""
+def _recorded(user, door: Door | str, comment: str, **extra):
+    """Attach who, through which door and why to the history events the triggers write
+    (`extra`: more context, such as the version a restore wrote back)."""
     door = Door(door)
     with pghistory.context(
         user=user.pk if user is not None else None,
         username=user.get_username() if user is not None else None,
         door=door.value,
         comment=comment,
+        **extra,
     ):
         yield
 
@@ -308,6 +313,110 @@ def delete_project(
     with _recorded(user, door, comment):
         _compare_and_set(project, expected_version)  # takes the row: nobody saves it meanwhile
         project.delete()
+
+
+# ---- restoring from history ---------------------------------------------------------------------
+#
+# A restore writes an old version back as a new version, with its geometry, its attributes and
+# its coordinating agencies as they were then (they are part of the record the version shows).
+# Progress reports are not touched: they are dated statements by agencies, and a report made
+# since stays true as a report. The project's status and progress come back with the version.
+
+
+def _restore_comment(number: int, comment: str) -> str:
+    # Stored as data, in one language whatever the page's: the history page shows it as is.
+    return f"Restored version {number}" + (f": {comment}" if comment else "")
+
+
+def _restorable(event) -> history.State:
+    state = history.state_at(event)
+    if state.missing:
+        raise ValidationError(
+            _("Version %(n)s refers to records that no longer exist (%(missing)s): restore "
+              "them first, or edit the project instead.")
+            % {"n": event.version, "missing": ", ".join(state.missing)}
+        )  # fmt: skip
+    return state
+
+
+@transaction.atomic
+def restore_version(
+    project: Project,
+    event,
+    *,
+    expected_version: int,
+    user=None,
+    door: Door | str = Door.EDITOR,
+    comment: str = "",
+) -> Project:
+    """Write version `event` (a ProjectEvent of this project) back as a new version, provided
+    the project is still at `expected_version`. Raises StaleVersion or ValidationError
+    (nothing written), also when the version equals the current state."""
+    if event.pgh_obj_id != project.pk or event.pgh_label == "delete":
+        raise ValueError("restore_version() takes a version of this project, not a deletion.")
+    _check_version(project, expected_version)
+    state = _restorable(event)
+    changes = {
+        name: value
+        for name, value in state.fields.items()
+        if not _same_value(getattr(project, name), value)
+    }
+    wanted = {(agency.pk, role) for agency, role in state.participations}
+    if not changes and wanted == set(project.participations.values_list("agency_id", "role")):
+        raise ValidationError(
+            _("Version %(n)s is the same as the current one: there is nothing to restore.")
+            % {"n": event.version}
+        )
+    with _recorded(user, door, "", restored_from=event.pgh_id, restored_version=event.version):
+        return update_project(
+            project,
+            changes,
+            participations=state.participations,
+            expected_version=expected_version,
+            user=user,
+            door=door,
+            comment=_restore_comment(event.version, comment),
+        )
+
+
+def _same_value(a, b) -> bool:
+    if hasattr(a, "equals_exact") and hasattr(b, "equals_exact"):
+        return a.srid == b.srid and a.equals_exact(b, 0)
+    return a == b
+
+
+@transaction.atomic
+def restore_deleted_project(
+    event, *, user=None, door: Door | str = Door.EDITOR, comment: str = ""
+) -> Project:
+    """Bring a deleted project back from its deletion event (a ProjectEvent labelled delete),
+    with its id, so its history goes on; its version follows the deleted one."""
+    if event.pgh_label != "delete":
+        raise ValueError("restore_deleted_project() takes a deletion event.")
+    if Project.objects.filter(pk=event.pgh_obj_id).exists():
+        raise ValidationError(_("%(code)s has already been restored.") % {"code": event.code})
+    if Project.objects.filter(code=event.code).exists():
+        raise ValidationError(
+            _("Another project now has the code %(code)s: change its code first.")
+            % {"code": event.code}
+        )
+    state = _restorable(event)
+    project = Project(pk=event.pgh_obj_id, **state.fields)
+    number = event.version - 1  # the deletion bumped it; the version shown was the one before
+    with _recorded(user, door, _restore_comment(number, comment), restored_from=event.pgh_id,
+                   restored_version=number):  # fmt: skip
+        project.version = event.version + 1
+        project.full_clean()
+        try:
+            with transaction.atomic():  # another editor may restore it at the same moment
+                project.save(force_insert=True)
+        except IntegrityError:
+            raise ValidationError(
+                _("%(code)s has already been restored.") % {"code": event.code}
+            ) from None
+        _write_participations(project, {(a.pk, role) for a, role in state.participations})
+        refresh_admin_units(project)
+    return project
 
 
 # ---- progress reports ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import orjson
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
-from django.db.models import Count, F, Window
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import get_language
 
@@ -76,15 +76,12 @@ DIRECT = {
 def features(
     queryset, *, internal: bool, simplify: float | None = None, srid: int = STORAGE_SRID,
     flip: bool = False, properties: list[str] | None = None, stamp: tuple | None = None,
-    counted: list | None = None,
 ) -> list[dict]:  # fmt: skip
     """The queryset's projects as GeoJSON Feature dicts, geometries as raw JSON fragments.
 
     `internal` adds the fields only planners see; `simplify` (degrees) generalises geometries
     for small-scale maps; `srid`/`flip` give them in another CRS and axis order (OGC API);
     `properties` keeps only those; `stamp` (DataVersion.current()) lets small lookups be reused.
-    With `counted` (a list), the number of rows matched before slicing is appended to it,
-    counted in the same query (a window count) instead of a second scan.
     Direct columns are zipped into each dict in C; derived ones are added only when wanted.
     """
     allowed = PROPERTIES + (["is_published"] if internal else [])
@@ -98,16 +95,12 @@ def features(
     rows = queryset.values_list(
         *(DIRECT[p] for p in direct), "code", "status", "sector_id", "lead_agency_id",
         geometry_json(simplify=simplify, srid=srid, flip=flip),
-        *([Window(Count("pk"))] if counted is not None else []),
     )  # fmt: skip
     count = len(direct)
     result = []
-    matched = None
     for row in rows:
         values = dict(zip(direct, row[:count], strict=False))
         code, status, sector_id, lead_id, geojson = row[count : count + 5]
-        if counted is not None:
-            matched = row[-1]
         if derived:
             if "sector" in derived or "sector_name" in derived:
                 values["sector"], values["sector_name"] = sectors[sector_id]
@@ -125,8 +118,6 @@ def features(
             {"type": "Feature", "id": code, "geometry": orjson.Fragment(geojson),
              "properties": values}
         )  # fmt: skip
-    if counted is not None:
-        counted.append(matched)
     return result
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from pghistory.models import Events
 
 from geo.db import DateRange, GeometryType, SearchText
-from geo.validation import clean_geometry
+from geo.validation import clean_geometry, diagnose
 
 PLAN_DATE = datetime.date(2024, 6, 1)  # the plan's units are those in force when it was issued
 PLAN_PROVINCE_CODE = "52"  # Bình Định (GSO)
@@ -330,6 +330,13 @@ def clean_project_geometry(geom, *, source_srid: int | None = None):
     province = AdminUnit.objects.plan_province()
     area = province.geom if province is not None and province.geom else None
     return clean_geometry(geom, area=area, source_srid=source_srid)
+
+
+def diagnose_project_geometry(geom) -> dict | None:
+    """What the gate would refuse in `geom`, where, and a repair (geo.validation.diagnose)."""
+    province = AdminUnit.objects.plan_province()
+    area = province.geom if province is not None and province.geom else None
+    return diagnose(geom, area=area)
 
 
 def _percent_check(field: str) -> models.CheckConstraint:

@@ -567,9 +567,12 @@ def paging(params: Parameters, *, default: int = DEFAULT_LIMIT) -> tuple[int, in
 
 
 def page(projects, *, limit: int, offset: int, **options) -> Page:
-    """A page of the queryset's features (projects.geojson.features options), with the number
-    matched counted in the same query."""
-    counted: list = []
-    rows = features(projects[offset : offset + limit], counted=counted, **options)
-    matched = counted[0] if rows else (projects.count() if offset else 0)
+    """A page of the queryset's features (projects.geojson.features options), and the number
+    matched: known from the page itself unless the page is full, counted otherwise. (A window
+    count in the same query made PostgreSQL walk the code index through every row of a large
+    view: 340 ms where the page and the count take 2 and 170 ms.)"""
+    rows = features(projects[offset : offset + limit], **options)
+    # An empty page past the end says nothing of the number before it.
+    known = len(rows) < limit and (rows or not offset)
+    matched = offset + len(rows) if known else projects.count()
     return Page(features=rows, matched=matched, limit=limit, offset=offset)

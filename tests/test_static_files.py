@@ -92,3 +92,11 @@ def test_the_html_export_inlines_the_hashed_files(live_url):
     assert status == 200
     assert "<script src=" not in html and 'rel="stylesheet" href=' not in html
     assert "/static/" not in html
+
+
+def test_inline_svg_icons_survive_collectstatic(collected_static):
+    """geoman's toolbar icons are SVG data URIs holding url(%23id): left as they are."""
+    css = next((collected_static / "vendor" / "leaflet-geoman").glob("leaflet-geoman.*.css"))
+    text = css.read_text()
+    assert "url(%23polygon-b)" in text
+    assert "#polygon-b#polygon-b" not in text

@@ -71,11 +71,22 @@ ROUTES = {
              Walk("/?layer=power", 400, 400)],  # the public map knows no power layer
     "planner-map": [Walk("/map/", 302), Walk("/map/?layer=power", 302)],
     "account-tokens": [Walk("/account/tokens/", 302)],  # one's own tokens, no project data
+    # The editor: a login for the public, refused to a planner (who may not edit).
+    "editor-new": [Walk("/edit/new/", 302, 403)],
+    "editor-edit": [Walk("/edit/GT-02/", 302, 403), Walk("/edit/YT-02/", 302, 403)],
+    "editor-geometry": [Walk("/edit/geometry/", 405, 405)],
     "map-export": [lists("/export/map.html"), lists("/export/map.html?status=proposed",
                                                     {"YT-02"}),
                    lists("/export/map.html?q=tram bien ap", {"DN-01"}),
                    lists("/export/map.html?layer=power", {"DN-01"}, public=400)],
     "project-page": [hidden(f"/projects/{code}/", {code}) for code in sorted(HIDDEN)],
+    # History is for planners: the public is sent to log in for a published project.
+    "project-history": [*(hidden(f"/projects/{code}/history/", {code}) for code in sorted(HIDDEN)),
+                        Walk("/projects/GT-01/history/", 302)],
+    "project-restore": [Walk("/projects/GT-02/history/1/restore/", 404, 404)],  # editors only
+    "history-changes": [lists("/history/", public=404)],
+    "deleted-projects": [Walk("/history/deleted/", 404)],
+    "deleted-restore": [Walk("/history/deleted/1/restore/", 404, 404)],
     "project-list": [
         lists("/api/v1/projects/"), lists("/api/v1/projects/?published=false", {"GT-02", "YT-02"}),
         lists("/api/v1/projects/?q=GT-0", {"GT-02"}),

@@ -2,7 +2,8 @@
 
 axe.min.js is a test-only asset (vendor.json marks it `test_only`): the set-up fetches it into
 build/vendor/, outside the served static files, so no page can load it and the tests never touch
-the network. Injected with `page.add_script_tag(path=...)`, it runs in the page itself.
+the network. Evaluated in the page through the browser's debugging protocol (a script tag
+would be refused by the page's Content-Security-Policy, as any injected script should be).
 
     from tests.browser.axe import assert_no_violations
     page.goto(url)
@@ -27,7 +28,7 @@ def axe_violations(page, *, impacts=BLOCKING, exclude=()) -> list[dict]:
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: the set-up (scripts/fetch_assets.py) fetches it.")
     if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(path=str(AXE))
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
     found = page.evaluate(
         """async ([exclude]) => {
             const context = exclude.length ? {exclude: exclude.map(s => [s])} : document;

@@ -316,19 +316,30 @@ def test_low_zooms_are_generalised_and_tiles_are_capped(world, monkeypatch):
     assert len(decode(capped)["projects"]) == 2
 
 
-def test_a_crowded_tile_keeps_one_point_per_cell_and_every_line_and_polygon(world, monkeypatch):
-    # One tile holds the whole world's few projects: under the threshold nothing is thinned.
+def test_a_crowded_tile_keeps_the_largest_project_of_each_cell(world, monkeypatch):
+    # One tile holds the whole province: under the threshold nothing is thinned.
     z, x, y = 6, *tile_for(109.1, 14.0, 6)
     projects = Project.objects.all()
     whole = decode(sql.mvt_tile(projects, "projects", z, x, y, internal=True))["projects"]
+    assert len(whole) == projects.count()
     monkeypatch.setattr(sql, "THIN_ABOVE", 1)
-    monkeypatch.setattr(sql, "THIN_CELL", 2 * sql.EXTENT)  # one cell (rounding) for the tile
+    monkeypatch.setattr(sql, "THIN_PIXELS", 256)  # one cell per tile: the province is in one
     thinned = decode(sql.mvt_tile(projects, "projects", z, x, y, internal=True))["projects"]
-    points = [f for f in whole if "Point" in f["geometry"]["type"]]
-    others = [f for f in whole if "Point" not in f["geometry"]["type"]]
-    assert len(points) >= 2 and others
-    kept = [f for f in thinned if "Point" in f["geometry"]["type"]]
-    assert {f["id"] for f in thinned if "Point" not in f["geometry"]["type"]} == {
-        f["id"] for f in others
-    }
-    assert 1 <= len(kept) < len(points) and {f["id"] for f in kept} <= {f["id"] for f in points}
+    largest = max(
+        projects, key=lambda p: (p.geom.extent[2] - p.geom.extent[0] + p.geom.extent[3]
+                                 - p.geom.extent[1], -p.pk),
+    )  # fmt: skip
+    assert [f["properties"]["code"] for f in thinned] == [largest.code]
+
+
+def test_thinning_keeps_a_crowded_view_readable_and_light(world):
+    with connection.cursor():
+        synthetic.seed(connection, 5_000, prefix="SY")  # rolled back with the test
+    z, x, y = 11, *tile_for(109.22, 13.77, 11)
+    projects = Project.objects.published()
+    kept = decode(sql.mvt_tile(projects, "projects", z, x, y, internal=False))["projects"]
+    candidates = sql._tile_rows(projects, z, x, y, internal=False).count()
+    cells = 256 // sql.THIN_PIXELS + 2  # the tile's cells and its buffer's
+    assert candidates > sql.THIN_ABOVE
+    assert candidates > len(kept) and len(kept) <= cells**2, (candidates, len(kept))
+    assert len({f["id"] for f in kept}) == len(kept)

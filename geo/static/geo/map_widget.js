@@ -2,6 +2,9 @@
 'use strict';
 // Django's MapWidget, made to work offline and to hold several parts of one kind.
 // Base tiles only when configured; reference outlines (boundaries) from a local URL otherwise.
+// Django's widget starts with point drawing switched on for a geometry of any type, so a stray
+// click adds a part; here nothing is drawn until a tool is chosen, and Escape (or "Pan")
+// puts the tools down again. The tools are buttons with names, reachable by keyboard.
 class OfflineMapWidget extends MapWidget {
     constructor(options) {
         const layers = [];
@@ -39,6 +42,65 @@ class OfflineMapWidget extends MapWidget {
         }
     }
 
+    createInteractions() {
+        this.interactions.modify = new ol.interaction.Modify({
+            features: this.featureCollection,
+            deleteCondition: (event) => ol.events.condition.shiftKeyOnly(event) &&
+                ol.events.condition.singleClick(event)
+        });
+        this.map.addInteraction(this.interactions.modify);
+        this.interactions.draw = null;
+        this.currentTool = null;
+        const labels = this.options.tool_labels || {};
+        const bar = document.createElement('div');
+        bar.className = 'geo-tools ol-unselectable ol-control';
+        bar.setAttribute('role', 'toolbar');
+        bar.setAttribute('aria-label', labels.toolbar || 'Drawing tools');
+        this.toolButtons = {};
+        [['none', labels.none || 'Pan'], ['Point', labels.Point || 'Point'],
+            ['LineString', labels.LineString || 'Line'], ['Polygon', labels.Polygon || 'Polygon']]
+            .forEach(([tool, label]) => {
+                const button = document.createElement('button');
+                button.type = 'button';
+                button.className = 'geo-tool geo-tool-' + tool;
+                button.textContent = label;
+                button.setAttribute('aria-pressed', tool === 'none' ? 'true' : 'false');
+                button.addEventListener('click', (event) => {
+                    event.preventDefault();
+                    this.chooseTool(tool === 'none' ? null : tool);
+                });
+                bar.appendChild(button);
+                this.toolButtons[tool] = button;
+            });
+        this.map.addControl(new ol.control.Control({element: bar}));
+        document.getElementById(this.options.map_id).addEventListener('keydown', (event) => {
+            if (event.key === 'Escape') { this.chooseTool(null); }
+        });
+    }
+
+    chooseTool(tool) {
+        if (this.interactions.draw) {
+            this.map.removeInteraction(this.interactions.draw);
+            this.interactions.draw = null;
+        }
+        this.currentTool = tool;
+        if (tool) {
+            this.interactions.draw = new ol.interaction.Draw({features: this.featureCollection, type: tool});
+            this.map.addInteraction(this.interactions.draw);
+        }
+        Object.entries(this.toolButtons).forEach(([name, button]) => {
+            button.setAttribute('aria-pressed', String(name === (tool || 'none')));
+        });
+    }
+
+    // Django calls these after "Delete all Features" and for single geometries: drawing never
+    // starts by itself, only from a chosen tool.
+    enableDrawing() {}
+
+    disableDrawing() {
+        this.chooseTool(null);
+    }
+
     serializeFeatures() {
         // All parts of one kind become a Multi* geometry; mixed kinds are sent as a collection,
         // which the server rejects with an explanation.
@@ -71,3 +133,10 @@ class OfflineMapWidget extends MapWidget {
         textarea.value = new ol.format.GeoJSON().writeGeometry(geometry);
     }
 }
+
+// Each widget's options are a JSON block beside it (the page runs no inline script).
+document.addEventListener('DOMContentLoaded', () => {
+    document.querySelectorAll('.geo-offline-map script[type="application/json"]').forEach((block) => {
+        new OfflineMapWidget(JSON.parse(block.textContent));
+    });
+});

@@ -307,6 +307,7 @@
   }
   function removeGrid() {
     if (grid) { map.removeLayer(grid); grid = null; gridKey = ''; }
+    document.body.classList.remove('tiles-loading');  // a grid removed while loading sends no 'load'
   }
   function drawTiles(collection, key) {
     if (!grid || key !== gridKey) {
@@ -557,7 +558,9 @@
       })
       .then((collection) => {
         const many = collection.numberMatched > config.thresholds.tiles;
-        if (tiles && !many) { load(true); return; }  // few enough now: fetch them all as GeoJSON
+        // Few enough now: leave the tiles and fetch them all as GeoJSON (with the grid still
+        // there the next request would again ask for the list's page only, forever).
+        if (tiles && !many) { removeGrid(); load(true); return; }
         lastCollection = collection;
         const parts = params.get('bbox').split(',').map(Number);
         loadedBox = L.latLngBounds([parts[1], parts[0]], [parts[3], parts[2]]);
