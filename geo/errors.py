@@ -57,6 +57,38 @@ class UnknownParameter(BadRequest):
     code = "UnknownParameter"
 
 
+class NotAuthenticated(ServiceError):
+    """A write (or a private page) by someone who has not signed in or sent a token."""
+
+    status = 401
+    code = "NotAuthenticated"
+
+
+class Forbidden(ServiceError):
+    """Signed in, but the user's role does not allow this."""
+
+    status = 403
+    code = "PermissionDenied"
+
+
+class PreconditionFailed(ServiceError):
+    """The caller's copy (If-Match) is not the current version; nothing was written."""
+
+    status = 412
+    code = "PreconditionFailed"
+
+    def __init__(self, message: str, *, current: int | None = None):
+        super().__init__(message)
+        self.current = current
+
+
+class PreconditionRequired(ServiceError):
+    """A write that does not say which version it changes (no If-Match)."""
+
+    status = 428
+    code = "PreconditionRequired"
+
+
 class NotFound(ServiceError):
     status = 404
     code = "NotFound"

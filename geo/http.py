@@ -126,6 +126,8 @@ def rest_body(error: ServiceError) -> dict:
         body["parameter"] = error.parameter
     if len(getattr(error, "errors", None) or ()) > 1:
         body["errors"] = error.errors
+    if getattr(error, "current", None) is not None:
+        body["current_version"] = error.current
     return body
 
 
@@ -157,7 +159,11 @@ def _page(error: ServiceError, request) -> HttpResponse:
         404: _("Not found"),
         405: _("Method not allowed"),
         406: _("Format not available"),
+        401: _("Sign-in required"),
+        403: _("Not allowed"),
         409: _("Conflicting change"),
+        412: _("Changed since you read it"),
+        428: _("Version required"),
         503: _("Temporarily unavailable"),
     }
     parameter = ""
@@ -206,5 +212,10 @@ def render_error(request, error: ServiceError) -> HttpResponse:
         response["Allow"] = ", ".join(SAFE_METHODS)
     if error.status == 503:
         response["Retry-After"] = "10"
+    if error.status == 401:
+        response["WWW-Authenticate"] = 'Token realm="api"'
+    current = getattr(error, "current", None)
+    if error.status == 412 and current is not None:
+        response["ETag"] = f'"v{current}"'  # what If-Match must name now
     response["Cache-Control"] = "no-store"
     return response

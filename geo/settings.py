@@ -242,6 +242,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "geo.views.drf_exception_handler",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "geo.views.ContentNegotiation",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so that a request without credentials gets 401 with `WWW-Authenticate`.
+        "projects.authentication.TokenAuthentication",
         "geo.views.SessionAuthentication",
         "rest_framework.authentication.BasicAuthentication",
     ],

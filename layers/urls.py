@@ -1,10 +1,11 @@
 from django.urls import path
 
-from layers import editor, history, ogc, tiles, views
+from layers import account, editor, history, ogc, tiles, views
 
 urlpatterns = [
     path("", views.public_map, name="home"),
     path("map/", views.planner_map, name="planner-map"),
+    path("account/tokens/", account.tokens, name="account-tokens"),
     path("export/map.html", views.export_map, name="map-export"),
     path("projects/<str:code>/", views.project_detail, name="project-page"),
     path("edit/new/", editor.new_project, name="editor-new"),

@@ -1,21 +1,53 @@
-"""The one place that decides who may see what.
+"""The one place that decides who may see and do what.
 
 Every page, API endpoint, OGC collection, tile and export starts from these querysets, so an
 unpublished project, or a project of a layer that is not public, cannot leak through one of
 them. The public sees a project when it is published AND its sector's map layer is public.
 
+What a user may *do* is `abilities(user, project)`: the roles (projects.models.Role) are Django
+groups holding model permissions, so a permission given to one user directly counts too, and a
+superuser may everything. An agency reporter's right to report is tied to projects their agency
+leads or coordinates, including those of the bodies it took over in the 2025 mergers.
+
 Layers belong to the presentation app (`layers`), which depends on this one; the rule reads
 the layer's `is_public` through the reverse relation `sector__layer` rather than importing it.
 """
 
-from projects.models import Project, Sector
+from django.db.models import Q
+
+from projects.models import Agency, Project, Sector
+
+VIEW = "view"
+VIEW_UNPUBLISHED = "view_unpublished"
+CREATE = "create"
+CHANGE = "change"
+DELETE = "delete"
+RESTORE = "restore"
+PUBLISH = "publish"
+REPORT_PROGRESS = "report_progress"
+MANAGE = "manage"
+ABILITIES = (VIEW, VIEW_UNPUBLISHED, CREATE, CHANGE, DELETE, RESTORE, PUBLISH, REPORT_PROGRESS,
+             MANAGE)  # fmt: skip
+
+# Ability → the permission that grants it (on any project the user can see).
+_BY_PERMISSION = {
+    VIEW_UNPUBLISHED: "projects.view_project",
+    CREATE: "projects.add_project",
+    CHANGE: "projects.change_project",
+    DELETE: "projects.delete_project",
+    RESTORE: "projects.change_project",  # a restore is a change to an earlier state
+    PUBLISH: "projects.publish_project",
+    MANAGE: "auth.change_user",
+}
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
 
 
 def can_see_unpublished(user) -> bool:
     """Planners, GIS staff and administrators see the whole picture; the public does not."""
-    return bool(
-        user and user.is_authenticated and (user.is_staff or user.has_perm("projects.view_project"))
-    )
+    return _signed_in(user) and (user.is_staff or user.has_perm("projects.view_project"))
 
 
 def visible_projects(user):
@@ -31,3 +63,85 @@ def visible_layer_slugs(user) -> dict[str, int]:
     if not can_see_unpublished(user):
         sectors = sectors.filter(layer__is_public=True)
     return dict(sectors.values_list("layer__slug", "pk"))
+
+
+def reporting_agency_ids(user) -> set[int]:
+    """The agencies a reporter speaks for: those of their roles and every body each of them
+    succeeded (a department merged in 2025 left its projects to the one that took it over)."""
+    if not _signed_in(user):
+        return set()
+    ids = set(
+        user.memberships.filter(role="agency_reporter", agency__isnull=False).values_list(
+            "agency_id", flat=True
+        )
+    )
+    frontier = set(ids)
+    while frontier:
+        frontier = (
+            set(Agency.objects.filter(succeeded_by__in=frontier).values_list("pk", flat=True)) - ids
+        )
+        ids |= frontier
+    return ids
+
+
+def reporting_agency(user, project: Project):
+    """The agency a user reports for on this project (None for GIS staff reporting)."""
+    if not _signed_in(user):
+        return None
+    involved = set(project.participations.values_list("agency_id", flat=True))
+    involved.add(project.lead_agency_id)
+    own = user.memberships.filter(role="agency_reporter", agency__isnull=False)
+    for agency_id in sorted(own.values_list("agency_id", flat=True)):
+        if reporting_agency_ids_of(agency_id) & involved:
+            return Agency.objects.get(pk=agency_id)
+    return None
+
+
+def reporting_agency_ids_of(agency_id: int) -> set[int]:
+    """An agency and every body it succeeded."""
+    ids, frontier = {agency_id}, {agency_id}
+    while frontier:
+        frontier = (
+            set(Agency.objects.filter(succeeded_by__in=frontier).values_list("pk", flat=True)) - ids
+        )
+        ids |= frontier
+    return ids
+
+
+def reportable_projects(user):
+    """Projects the user may add progress reports to."""
+    if not _signed_in(user) or not user.has_perm("projects.add_progressreport"):
+        return Project.objects.none()
+    if user.has_perm("projects.change_project"):
+        return visible_projects(user)
+    agencies = reporting_agency_ids(user)
+    return Project.objects.filter(
+        Q(lead_agency__in=agencies) | Q(participations__agency__in=agencies)
+    ).distinct()
+
+
+def abilities(user, project: Project | None = None) -> frozenset[str]:
+    """What `user` may do: with `project`, or in general (may they create, publish…) when no
+    project is given. A project the user cannot see allows nothing, except that a reporter may
+    report on their agency's unpublished projects (which the read surfaces still hide)."""
+    if project is None:
+        visible, reportable = (
+            True,
+            _signed_in(user) and user.has_perm("projects.add_progressreport"),
+        )
+    else:
+        visible = visible_projects(user).filter(pk=project.pk).exists()
+        reportable = reportable_projects(user).filter(pk=project.pk).exists()
+    granted = {REPORT_PROGRESS} if reportable else set()
+    if not visible:
+        return frozenset(granted)
+    granted.add(VIEW)
+    if _signed_in(user):
+        if can_see_unpublished(user):
+            granted.add(VIEW_UNPUBLISHED)
+        granted.update(a for a, perm in _BY_PERMISSION.items() if user.has_perm(perm))
+    return frozenset(granted)
+
+
+def can(user, ability: str, project: Project | None = None) -> bool:
+    return ability in abilities(user, project)

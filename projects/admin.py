@@ -18,11 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from pghistory.admin import EventsAdmin
 
 from geo.widgets import OfflineMapWidget
-from projects import actions
+from projects import access, actions
 from projects.models import (
     AdminUnit,
     Agency,
+    ApiToken,
     Door,
+    Membership,
     ProgressReport,
     Project,
     ProjectAgency,
@@ -236,6 +238,22 @@ class ProjectAdmin(MapAdminMixin, ActionAdmin):
         (_("Record"), {"fields": ["version", "created_at", "updated_at", "history_link"]}),
     ]
 
+    # What a user may do is projects.access's answer (the admin asks it, like the API).
+    def has_add_permission(self, request):
+        return access.can(request.user, access.CREATE)
+
+    def has_change_permission(self, request, obj=None):
+        return access.can(request.user, access.CHANGE, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return access.can(request.user, access.DELETE, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not access.can(request.user, access.PUBLISH, obj):
+            fields.append("is_published")  # publishing is the publisher's
+        return fields
+
     @admin.display(description=_("administrative units"))
     def admin_units_list(self, project):
         return ", ".join(unit.display_name for unit in project.admin_units.all()) or "—"
@@ -440,3 +458,28 @@ class ChangeEventsAdmin(EventsAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Who has which role (an agency reporter with their agency); see the README's roles."""
+
+    list_display = ["user", "role", "agency"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "agency__code", "agency__name"]
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Administrators see and revoke tokens; only their owner makes them (the key is shown
+    once, on the tokens page)."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "user__username"]
+    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False

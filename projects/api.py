@@ -8,6 +8,7 @@ thin: parse, select, build, and let errors of geo.errors propagate (rendered in 
 
 import orjson
 from django.contrib.gis.db.models import Extent
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
@@ -20,20 +21,25 @@ from drf_spectacular.utils import (
 )
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geo.crs import STORAGE_SRID, supported_codes
-from geo.errors import BadRequest, NotFound
-from projects import exports, oc4ids, queries
+from geo.errors import BadRequest, Forbidden, NotAuthenticated, NotFound
+from projects import access, actions, exports, oc4ids, queries, writes
 from projects.access import can_see_unpublished
 from projects.caching import conditional
 from projects.geojson import PROPERTIES, collection, unit_features
-from projects.models import PLAN_DATE, AdminUnit, Agency
+from projects.models import PLAN_DATE, AdminUnit, Agency, Door, Project
 from projects.queries import REST_FILTERS, Parameters, ProjectQuery, read_query, select
 from projects.schema import ref
-from projects.serializers import AgencySerializer, ProgressReportSerializer
+from projects.serializers import (
+    AgencySerializer,
+    ProgressReportInputSerializer,
+    ProgressReportSerializer,
+)
 
 GEOJSON = "application/geo+json"
 # DRF's own `format` chooses a renderer; it is part of this surface's spelling.
@@ -104,11 +110,39 @@ ERRORS = {
     503: OpenApiResponse(ref("Error"), description="The database is not answering"),
 }
 NOT_FOUND = ERRORS  # a detail can be missing, and its query string wrong
+WRITE_ERRORS = {
+    **ERRORS,
+    400: OpenApiResponse(ref("Error"), description="A value is wrong: `parameter` (and "
+                         "`errors`) name the properties at fault; nothing was written"),
+    401: OpenApiResponse(ref("Error"), description="Not signed in and no API token"),
+    403: OpenApiResponse(ref("Error"), description="Your role does not allow this"),
+}  # fmt: skip
+STALE = {
+    412: OpenApiResponse(ref("Error"), description="The project changed since you read it: "
+                         "`current_version` and the `ETag` header give its version now"),
+    428: OpenApiResponse(ref("Error"), description="No `If-Match` header"),
+}  # fmt: skip
+IF_MATCH = ("Send the ETag of the version you read (GET gives it) in `If-Match`: without it the "
+            "answer is 428, and 412 when someone changed the project since.")  # fmt: skip
+AUTHENTICATION = ("Authenticate with a personal API token (`Authorization: Token <key>`, made "
+                  "on /account/tokens/) or a browser session with its CSRF token.")  # fmt: skip
+IF_MATCH_HEADER = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, required=True,
+    description="The project's ETag as read, e.g. \"v3\".",
+)  # fmt: skip
+COMMENT_HEADER = OpenApiParameter(
+    "X-Comment", str, OpenApiParameter.HEADER,
+    description="Why (kept in the project's history, at most 500 characters).",
+)  # fmt: skip
 
 
 class GeoJSONRenderer(JSONRenderer):
     media_type = GEOJSON
     format = "geojson"
+
+
+class GeoJSONParser(JSONParser):
+    media_type = GEOJSON
 
 
 # ---- projects -------------------------------------------------------------------------------
@@ -127,13 +161,59 @@ class GeoJSONRenderer(JSONRenderer):
     ),
     retrieve=extend_schema(
         summary="One project as a GeoJSON Feature",
+        description='The `ETag` header is the project\'s version (`"v3"`): send it back in '
+        "`If-Match` to change or delete the project.",
         responses={(200, GEOJSON): ref("ProjectFeature"), **NOT_FOUND},
+    ),
+    create=extend_schema(
+        summary="Create a project (GIS editors)",
+        description="A GeoJSON Feature in the shape the reads give; `code`, `name`, `sector`, "
+        "`lead_agency` and `geometry` are required. Validated as in the admin (the geometry "
+        "must lie in Bình Định). Publishing it at once needs the publisher role. Answers 201 "
+        "with `Location` and the project's `ETag`. " + AUTHENTICATION,
+        request={
+            GEOJSON: ref("ProjectFeatureInput"),
+            "application/json": ref("ProjectFeatureInput"),
+        },
+        responses={(201, GEOJSON): ref("ProjectFeature"), **WRITE_ERRORS},
+    ),
+    update=extend_schema(
+        summary="Replace a project (GIS editors)",
+        description="Every writable property is set; those left out go back to their "
+        "defaults. " + IF_MATCH + " " + AUTHENTICATION,
+        parameters=[IF_MATCH_HEADER, COMMENT_HEADER],
+        request={
+            GEOJSON: ref("ProjectFeatureInput"),
+            "application/json": ref("ProjectFeatureInput"),
+        },
+        responses={(200, GEOJSON): ref("ProjectFeature"), **WRITE_ERRORS, **STALE},
+    ),
+    partial_update=extend_schema(
+        summary="Change some properties of a project",
+        description="Only the properties (and the geometry) sent are changed. Changing "
+        "`is_published` alone needs the publisher role, anything else the GIS editor role. "
+        + IF_MATCH
+        + " "
+        + AUTHENTICATION,
+        parameters=[IF_MATCH_HEADER, COMMENT_HEADER],
+        request={
+            GEOJSON: ref("ProjectFeatureInput"),
+            "application/json": ref("ProjectFeatureInput"),
+        },
+        responses={(200, GEOJSON): ref("ProjectFeature"), **WRITE_ERRORS, **STALE},
+    ),
+    destroy=extend_schema(
+        summary="Delete a project (GIS editors)",
+        description="Its history stays, and it can be restored. " + IF_MATCH + " " + AUTHENTICATION,
+        parameters=[IF_MATCH_HEADER, COMMENT_HEADER],
+        responses={204: OpenApiResponse(description="Deleted"), **WRITE_ERRORS, **STALE},
     ),
 )
 class ProjectViewSet(viewsets.ViewSet):
     """Projects as GeoJSON features."""
 
     renderer_classes = [JSONRenderer, GeoJSONRenderer, BrowsableAPIRenderer]
+    parser_classes = [JSONParser, GeoJSONParser]
     lookup_field = "code"
     lookup_value_regex = queries.PROJECT_CODE.pattern  # `export.xlsx` is no project
 
@@ -195,16 +275,96 @@ class ProjectViewSet(viewsets.ViewSet):
                 raise _no_project(code)
             return HttpResponse(orjson.dumps(found.features[0]), content_type=GEOJSON)
 
-        return conditional(request, build)
+        # The ETag names the project's version: a write sends it back in If-Match.
+        version = projects.values_list("version", flat=True).first()
+        return conditional(request, build, project_version=version)
+
+    # ---- writes: GeoJSON Feature in, through projects.actions, If-Match required ---------
+
+    def create(self, request):
+        parameters(request, PLAIN).check()
+        _require(request, access.CREATE)
+        changes = writes.read_feature(writes.parse_body(request.body), partial=False)
+        if changes.get("is_published"):
+            _require(request, access.PUBLISH)
+        project = Project(**changes)
+        if Project.objects.filter(code=project.code).exists():
+            raise BadRequest(
+                _("A project with the code %(code)s exists already.") % {"code": project.code},
+                parameter="code",
+            )
+        try:
+            actions.create_project(project, user=request.user, door=Door.API,
+                                   comment=_comment(request))  # fmt: skip
+        except ValidationError as error:
+            raise writes.validation_error(error) from error
+        response = _written(request, project, status=201)
+        response["Location"] = request.build_absolute_uri(f"{request.path}{project.code}/")
+        return response
+
+    def update(self, request, code=None):
+        return self._change(request, code, partial=False)
+
+    def partial_update(self, request, code=None):
+        return self._change(request, code, partial=True)
+
+    def _change(self, request, code, *, partial: bool):
+        parameters(request, PLAIN).check()
+        project = _for_write(request, code)
+        changes = writes.read_feature(writes.parse_body(request.body), partial=partial,
+                                      project=project)  # fmt: skip
+        # Publishing is the publisher's; any other change the editor's.
+        changed = {name for name, value in changes.items() if getattr(project, name) != value}
+        if "is_published" in changed:
+            _require(request, access.PUBLISH, project)
+        if changed - {"is_published"} or not changed:
+            _require(request, access.CHANGE, project)
+        version = writes.expected_version(request, project)
+        try:
+            actions.update_project(project, changes, expected_version=version,
+                                   user=request.user, door=Door.API,
+                                   comment=_comment(request))  # fmt: skip
+        except actions.StaleVersion as error:
+            raise writes.from_stale(project, error) from error
+        except ValidationError as error:
+            raise writes.validation_error(error) from error
+        return _written(request, project)
+
+    def destroy(self, request, code=None):
+        parameters(request, PLAIN).check()
+        project = _for_write(request, code)
+        _require(request, access.DELETE, project)
+        version = writes.expected_version(request, project)
+        try:
+            actions.delete_project(project, expected_version=version, user=request.user,
+                                   door=Door.API, comment=_comment(request))  # fmt: skip
+        except actions.StaleVersion as error:
+            raise writes.from_stale(project, error) from error
+        return HttpResponse(status=204)
 
     @extend_schema(
+        methods=["GET"],
         summary="A project's progress reports, oldest first",
         responses={200: ProgressReportSerializer(many=True), **NOT_FOUND},
         filters=False,
     )
-    @action(detail=True, url_path="progress")
+    @extend_schema(
+        methods=["POST"],
+        summary="Report progress (agency reporters, GIS editors)",
+        description="Adds the report for a date (or replaces that date's); the latest report "
+        "sets the project's status and progress. An agency reporter may report on projects "
+        "their agency leads or coordinates, including those of the bodies it took over in "
+        "2025. " + IF_MATCH + " " + AUTHENTICATION,
+        parameters=[IF_MATCH_HEADER, COMMENT_HEADER],
+        request=ProgressReportInputSerializer,
+        responses={201: ProgressReportSerializer, **WRITE_ERRORS, **STALE},
+        filters=False,
+    )
+    @action(detail=True, url_path="progress", methods=["get", "post"])
     def progress(self, request, code=None):
         parameters(request, PLAIN).check()
+        if request.method == "POST":
+            return self._report(request, code)
         project = _one(request, code).first()
         if project is None:
             raise _no_project(code)
@@ -212,6 +372,33 @@ class ProjectViewSet(viewsets.ViewSet):
             "report_date"
         )
         return Response(ProgressReportSerializer(reports, many=True).data)
+
+    def _report(self, request, code):
+        if not request.user.is_authenticated:
+            _require(request, access.REPORT_PROGRESS)
+        # A reporter may report on their agency's unpublished projects, which reads hide.
+        project = Project.objects.filter(code=code[:16]).first()
+        able = access.abilities(request.user, project) if project else frozenset()
+        if not able:
+            raise _no_project(code)
+        _require(request, access.REPORT_PROGRESS, project)
+        version = writes.expected_version(request, project)
+        data = ProgressReportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        agency = access.reporting_agency(request.user, project)
+        try:
+            report = actions.record_progress(
+                project, **data.validated_data, reporter=request.user, reporting_agency=agency,
+                expected_version=version, user=request.user, door=Door.API,
+                comment=_comment(request),
+            )  # fmt: skip
+        except actions.StaleVersion as error:
+            raise writes.from_stale(project, error) from error
+        except ValidationError as error:
+            raise writes.validation_error(error) from error
+        response = Response(ProgressReportSerializer(report).data, status=201)
+        response["ETag"] = writes.etag(project)
+        return response
 
 
 def _no_project(code: str) -> NotFound:
@@ -223,6 +410,46 @@ def _one(request, code: str):
     if not queries.PROJECT_CODE.fullmatch(code):
         raise _no_project(code)
     return select(request.user, ProjectQuery(codes=(code,)))
+
+
+def _require(request, ability: str, project: Project | None = None) -> None:
+    """401 for an anonymous caller, 403 for a role that may not do this (projects.access)."""
+    if not request.user.is_authenticated:
+        raise NotAuthenticated(
+            _("Sign in, or send a personal API token (Authorization: Token <key>), to write.")
+        )
+    if ability not in access.abilities(request.user, project):
+        raise Forbidden(
+            _("Your role does not allow this (%(ability)s). Ask an administrator for the role "
+              "that does.") % {"ability": ability}
+        )  # fmt: skip
+
+
+def _for_write(request, code: str) -> Project:
+    """The project a write names: 401 for the anonymous first, then 404 if the caller cannot
+    see it (a write never reveals that a hidden project exists)."""
+    if not request.user.is_authenticated:
+        _require(request, access.CHANGE)
+    project = _one(request, code).first()
+    if project is None:
+        raise _no_project(code)
+    return project
+
+
+def _comment(request) -> str:
+    """An optional reason for the history (the `X-Comment` header), kept short."""
+    return request.headers.get("X-Comment", "")[:500]
+
+
+def _written(request, project: Project, status: int = 200) -> HttpResponse:
+    """The project as a GET now gives it, with its new ETag."""
+    found = queries.page(_one(request, project.code), limit=1, offset=0,
+                         internal=can_see_unpublished(request.user))  # fmt: skip
+    body = orjson.dumps(found.features[0]) if found.features else b"{}"
+    response = HttpResponse(body, status=status, content_type=GEOJSON)
+    response["ETag"] = writes.etag(project)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _link(request, rel: str, offset: int, limit: int) -> dict:

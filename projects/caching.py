@@ -16,14 +16,24 @@ from projects.access import can_see_unpublished
 from projects.models import DataVersion
 
 
-def conditional(request, build, *, variant: str = "", negotiated: bool = False, max_age=60):
+def conditional(
+    request, build, *, variant: str = "", negotiated: bool = False, max_age=60, project_version=None
+):
     """Answer 304 when the client's copy is current; otherwise build the response and mark it
-    with a weak ETag (the body may be gzipped) and Last-Modified."""
+    with a weak ETag (the body may be gzipped) and Last-Modified.
+
+    One project (`project_version` given) gets a strong ETag that starts with its version,
+    `"v3.<hash>"`: a write sends it back in If-Match (projects.writes reads the version), and
+    it still changes when anything else the representation shows changes."""
     version, changed = DataVersion.current()
     request.data_stamp = (version, changed)  # builders key their small lookups on it
     internal = can_see_unpublished(request.user)
     key = f"{version}|{changed}|{request.get_full_path()}|{get_language()}|{internal}|{variant}"
-    etag = 'W/"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    etag = (
+        f'"v{project_version}.{digest[:16]}"' if project_version is not None
+        else f'W/"{digest[:32]}"'
+    )  # fmt: skip
     last_modified = int(changed.timestamp()) if changed else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     response = not_modified or build()

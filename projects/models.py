@@ -466,6 +466,7 @@ class Project(BilingualName):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["code"]
+        permissions = [("publish_project", _("Can publish and unpublish projects"))]
         indexes = [
             models.Index(fields=["status"]),
             models.Index(fields=["is_published", "sector"]),
@@ -785,3 +786,151 @@ class ChangeEvents(Events):
         proxy = True
         verbose_name = _("change")
         verbose_name_plural = _("history of changes")
+
+
+# ---- roles and API tokens ----------------------------------------------------------------------
+
+
+class Role(models.TextChoices):
+    """What a person does with the plan's data; each role is a Django group of the same name
+    holding its model permissions (migration 0013). Anonymous callers have no role."""
+
+    PLANNER = "planner", _("Planner")
+    GIS_EDITOR = "gis_editor", _("GIS editor")
+    AGENCY_REPORTER = "agency_reporter", _("Agency reporter")
+    PUBLISHER = "publisher", _("Publisher")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class Membership(models.Model):
+    """A user's role, for an agency reporter also the agency they report for. Saving one puts
+    the user in the role's group; deleting the last one of a role takes them out."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    agency = models.ForeignKey(
+        Agency,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("agency"),
+        help_text=_("For an agency reporter: the agency whose projects they report on."),
+    )
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["user", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "agency"],
+                nulls_distinct=False,
+                name="membership_unique",
+                violation_error_message=_("This user already has this role."),
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_known"),
+            models.CheckConstraint(
+                condition=~Q(role=Role.AGENCY_REPORTER) | Q(agency__isnull=False),
+                name="membership_reporter_has_agency",
+                violation_error_message=_("An agency reporter needs an agency."),
+            ),
+        ]
+
+    def __str__(self):
+        agency = f" — {self.agency.code}" if self.agency_id else ""
+        return f"{self.user} · {self.get_role_display()}{agency}"
+
+    # Roles whose work is done in the administration (which lets in staff only).
+    ADMIN_ROLES = frozenset({Role.GIS_EDITOR, Role.PUBLISHER, Role.ADMINISTRATOR})
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.user.groups.add(self.group())
+        if self.role in self.ADMIN_ROLES and not self.user.is_staff:
+            type(self.user).objects.filter(pk=self.user.pk).update(is_staff=True)
+            self.user.is_staff = True
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        if not Membership.objects.filter(user=self.user, role=self.role).exists():
+            self.user.groups.remove(self.group())
+        return result
+
+    def group(self):
+        from django.contrib.auth.models import Group
+
+        return Group.objects.get(name=self.role)
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A personal key for QGIS and scripts (`Authorization: Token <key>`). Only a hash of the
+    key is stored: it is shown once, when made, and cannot be read back."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("key begins with"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["user", "-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        # A random 256-bit key needs no slow hash: guessing it is hopeless either way.
+        import hashlib
+
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user, name: str) -> tuple["ApiToken", str]:
+        """A new token and its key (the only time the key exists in clear)."""
+        import secrets
+
+        key = secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, key_hash=cls.hash(key), prefix=key[:8])
+        return token, key
+
+    @classmethod
+    def authenticate(cls, key: str):
+        """The active token with this key (noting its use), or None."""
+        token = cls.objects.active().select_related("user").filter(key_hash=cls.hash(key)).first()
+        if token is not None:
+            now = timezone.now()
+            # At most one write a minute per token: a QGIS session sends many requests.
+            if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(
+                minutes=1
+            ):
+                cls.objects.filter(pk=token.pk).update(last_used_at=now)
+                token.last_used_at = now
+        return token
+
+    def revoke(self) -> None:
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])

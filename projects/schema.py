@@ -120,6 +120,10 @@ REST_ERROR = {
             "additionalProperties": STRING,
             "description": "Every parameter at fault, with its message.",
         },
+        "current_version": {
+            "type": "integer",
+            "description": 'On 412: the project\'s version now (its ETag is "v<version>").',
+        },
     },
 }
 OGC_EXCEPTION = {
@@ -137,8 +141,36 @@ OGC_EXCEPTION = {
 PROJECT_FEATURE = feature(PROJECT_PROPERTIES)
 UNIT_FEATURE = feature(UNIT_PROPERTIES)
 
+# What a write sends: the shape a read gives (its read-only properties are ignored), with the
+# writable fields besides; sector and lead agency by code.
+NUMBER = {"type": "number"}
+PROJECT_INPUT_PROPERTIES = {
+    **{name: schema for name, schema in PROJECT_PROPERTIES.items() if name != "is_published"},
+    "is_published": {"type": "boolean", "description": "Publishers only."},
+    "description": STRING, "description_en": STRING,
+    "disbursement_pct": _nullable({**NUMBER, "minimum": 0, "maximum": 100}),
+    "actual_start": _nullable(DATE), "actual_end": _nullable(DATE),
+    "total_investment_vnd": _nullable({**NUMBER, "minimum": 0}),
+    "capital_sources": {"type": "array", "items": STRING},
+    "location_note": STRING, "location_note_en": STRING, "plan_reference": STRING,
+    "source_srid": {"type": "integer"},
+}  # fmt: skip
+PROJECT_INPUT = {
+    "type": "object",
+    "required": ["type"],
+    "properties": {
+        "type": {"type": "string", "enum": ["Feature"]},
+        "id": STRING,
+        "geometry": {"type": "object", "description": (
+            "WGS 84 longitude, latitude; a Point, LineString or Polygon becomes Multi*. "
+            "Required on POST and PUT.")},
+        "properties": {"type": "object", "properties": PROJECT_INPUT_PROPERTIES},
+    },
+}  # fmt: skip
+
 COMPONENTS = {
     "ProjectFeature": PROJECT_FEATURE,
+    "ProjectFeatureInput": PROJECT_INPUT,
     "ProjectFeatureCollection": feature_collection({"$ref": "#/components/schemas/ProjectFeature"}),
     "AdminUnitFeature": UNIT_FEATURE,
     "AdminUnitFeatureCollection": feature_collection(

@@ -64,6 +64,18 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+class ProgressReportInputSerializer(serializers.Serializer):
+    """A progress report sent to the API (the write path validates it as the admin does)."""
+
+    report_date = serializers.DateField()
+    status = serializers.ChoiceField(choices=ProgressReport._meta.get_field("status").choices)
+    progress_pct = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=0, max_value=100, required=False,
+        allow_null=True, default=None,
+    )  # fmt: skip
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
 class AgencySerializer(serializers.ModelSerializer):
     display_name = serializers.CharField()
     kind_label = serializers.CharField(source="get_kind_display")

@@ -70,6 +70,7 @@ ROUTES = {
     "home": [Walk("/"), Walk("/?status=proposed"), Walk("/?q=tram bien ap"),
              Walk("/?layer=power", 400, 400)],  # the public map knows no power layer
     "planner-map": [Walk("/map/", 302), Walk("/map/?layer=power", 302)],
+    "account-tokens": [Walk("/account/tokens/", 302)],  # one's own tokens, no project data
     # The editor: a login for the public, refused to a planner (who may not edit).
     "editor-new": [Walk("/edit/new/", 302, 403)],
     "editor-edit": [Walk("/edit/GT-02/", 302, 403), Walk("/edit/YT-02/", 302, 403)],

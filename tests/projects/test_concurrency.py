@@ -96,3 +96,36 @@ def test_of_two_admin_saves_of_one_version_exactly_one_goes_through(
     assert sorted(stored.participations.values_list("agency__code", "role")) == sorted(
         [("TC-PARTNER", "coordinator"), (funder.code, "funder")]
     )
+
+
+def test_of_two_api_writes_with_the_same_etag_one_wins_and_the_other_gets_412(
+    committed_world, at_the_same_moment
+):
+    """Both pass the If-Match check on version 1; the write path's compare-and-set lets one
+    through and the other's StaleVersion becomes the API's 412. Nothing of the loser is kept."""
+    from projects.models import ApiToken, Membership
+
+    road = committed_world.road
+    editor = User.objects.create_user("tc-editor", password="Editor-pass-2026")
+    Membership.objects.create(user=editor, role="gis_editor")
+    key = ApiToken.issue(editor, "two writers")[1]
+
+    def patch(properties):
+        def call():
+            client = Client(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Token {key}")
+            body = {"type": "Feature", "properties": properties}
+            url = f"/api/v1/projects/{road.code}/"
+            kind = "application/geo+json"
+            return client.patch(url, body, content_type=kind, HTTP_IF_MATCH='"v1"')
+
+        return call
+
+    responses = run_together(patch({"name": "Tên A"}), patch({"name_en": "Name B"}))
+    assert sorted(r.status_code for r in responses) == [200, 412], responses
+    refused = next(r for r in responses if r.status_code == 412)
+    assert refused.json()["current_version"] == 2 and refused["ETag"] == '"v2"'
+    stored = Project.objects.get(pk=road.pk)
+    assert stored.version == 2
+    assert (stored.name == "Tên A") != (stored.name_en == "Name B")  # exactly one change
+    events = ProjectEvent.objects.filter(pgh_obj_id=road.pk, pgh_label="update")
+    assert [e.pgh_context["door"] for e in events] == ["api"]

@@ -10,7 +10,8 @@ HEAD and POST. The rules:
 - every 4xx is JSON (an HTML page is fine for the HTML pages) and, when a query parameter caused
   it, its message names that parameter;
 - HEAD answers 200 or 405, POST answers 405 (or a login redirect where one is due): never a
-  CSRF page, never a 5xx.
+  CSRF page, never a 5xx. A route that takes writes answers a POST with 401 or a login
+  redirect (anonymous), or 403 (a session without its CSRF token).
 
 Requests go through Django's test client in this process, each inside a savepoint, so one
 failed query cannot poison the next. The numbers of a run land in build/standards/hostile.json.
@@ -98,17 +99,19 @@ class Route:
     planner: bool = False  # call as a logged-in planner
     light: bool = False  # only the generic values (slow routes)
     values: dict = field(default_factory=dict)  # param → the only values to try (slowest routes)
+    writes: bool = False  # POST is offered to signed-in roles (401 for the anonymous sweep)
 
 
 ROUTES = [
     Route("project-list", "/api/v1/projects/",
           {"limit": "int", "offset": "int", "simplify": "float", "properties": "code",
-           "format": "format", **FILTERS}, base={"limit": "5"}),
+           "format": "format", **FILTERS}, base={"limit": "5"}, writes=True),
     Route("project-detail", "/api/v1/projects/GT-01/", {"format": "format"},
           paths=[f"/api/v1/projects/{NUL_PATH}/", "/api/v1/projects/%25/",
                  f"/api/v1/projects/{'x' * 3000}/", "/api/v1/projects/%E2%80%AE/"]),
     Route("project-progress", "/api/v1/projects/YT-01/progress/", {"format": "format"},
-          paths=[f"/api/v1/projects/{NUL_PATH}/progress/", "/api/v1/projects/%25/progress/"]),
+          paths=[f"/api/v1/projects/{NUL_PATH}/progress/", "/api/v1/projects/%25/progress/"],
+          writes=True),
     Route("project-summary", "/api/v1/projects/summary/", FILTERS),
     Route("export-geojson", "/api/v1/projects/export.geojson", {"crs": "crs", **FILTERS}),
     *(Route(f"export-{fmt}", f"/api/v1/projects/export.{fmt}",
@@ -155,6 +158,7 @@ ROUTES = [
     Route("tilejson", "/tiles/projects.json", FILTERS, kind="tiles",
           paths=["/tiles/%25.json", f"/tiles/{'x' * 3000}.json"]),
     Route("home", "/", PAGE, kind="page", light=True),
+    Route("account-tokens", "/account/tokens/", {}, kind="page", planner=True, writes=True),
     Route("planner-map", "/map/", PLANNER_MAP, kind="page", planner=True, light=True),
     Route("map-export", "/export/map.html",
           {**PAGE, "bbox": "bbox", "year_from": "year", "published": "bool"}, kind="page",
@@ -282,6 +286,11 @@ def violations(route: Route, outcome: Outcome) -> list[tuple[str, str]]:
     where = f"{outcome.method.upper()} {shown}"
     if outcome.status >= 500:
         return [(f"{outcome.status}: {general(outcome.cause)}", where)]
+    if outcome.method == "post" and route.writes:
+        # Anonymous: 401 (or a login redirect on a page); a session without its CSRF token: 403.
+        if outcome.status not in (401, 403, 302):
+            return [(f"POST: {outcome.status}, expected 401, 403 or 302", where)]
+        return []
     if outcome.method == "post":
         if "csrf" in outcome.body.lower():
             return [(f"POST: {outcome.status} with a CSRF failure on a read-only route", where)]
