@@ -197,14 +197,16 @@ def test_the_changes_list_filters_by_period_door_and_user(write_world, editor, e
     today = timezone.localdate().isoformat()
     everything = english_planner.get("/history/", {"from": today, "to": today})
     assert everything.status_code == 200
+    # Other tests commit data (the live server's); their events may share today.
     codes = {row["code"] for row in everything.context["rows"]}
-    assert codes == {"TW-01", "TW-02"}
+    assert {"TW-01", "TW-02"} <= codes
     by_editor = english_planner.get("/history/", {"from": today, "to": today, "user": "editor"})
     rows = by_editor.context["rows"]
     assert {row["who"] for row in rows} == {"editor"} and len(rows) == 4  # 3 project, 1 report
     assert all(row["url"] == history_url("TW-02") for row in rows)
     api = english_planner.get("/history/", {"from": today, "to": today, "door": "api"})
-    assert sorted((r["what"], r["comment"]) for r in api.context["rows"]) == [
+    ours = [r for r in api.context["rows"] if r["code"] in {"TW-01", "TW-02"}]
+    assert sorted((r["what"], r["comment"]) for r in ours) == [
         ("Created: progress report", "Q1 report"),
         ("Updated: project", "Q1 report"),
     ]
