@@ -80,6 +80,12 @@ def schemathesis_failures(report_dir) -> list[dict]:
     return found
 
 
+# One worker for the REST document: with two threads, hypothesis's descriptions of the write
+# operations' negative cases hit CPython 3.11's ast.parse race ("AST constructor recursion
+# depth mismatch"), an engine error, not a finding.
+WORKERS = {"rest": "1", "ogc": "2"}
+
+
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(live_url, tmp_path, name):
     report_dir = tmp_path / "report"
@@ -87,7 +93,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(live_url, tmp
         str(Path(sys.executable).with_name("schemathesis")), "run",
         f"{live_url}{DOCUMENTS[name]}", "--url", live_url if name == "rest" else f"{live_url}/ogc",
         "--checks", ",".join(CHECKS), "--max-examples", str(MAX_EXAMPLES),
-        "--generation-deterministic", "--workers", "2", "--request-timeout", "30",
+        "--generation-deterministic", "--workers", WORKERS[name], "--request-timeout", "30",
         # A read-only API links no operations together: no stateful phase.
         "--phases", "examples,coverage,fuzzing",
         *EXCLUDE.get(name, []),
@@ -122,5 +128,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(live_url, tmp
         lines += [f"    {f['operation']}: {f['detail']} ← GET {f['request']}" for f in items]
         lines[-len(items) :] = [line.replace(live_url, "") for line in lines[-len(items) :]]
     lines += [f"engine error: {error}" for error in summary.get("errors") or []]
+    if summary.get("errors"):  # the engine's own account of what went wrong
+        lines.append(run.stdout[-3000:])
     fail_if(lines, f"schemathesis findings for {DOCUMENTS[name]} "
                    f"({summary.get('test_cases', {}).get('generated')} cases)")  # fmt: skip
