@@ -29,10 +29,6 @@ def watched(strict_page):
     return page, errors
 
 
-# OGC pages share one template with the items page, which is checked.
-SAME_TEMPLATES = {"ogc-landing", "ogc-collections", "ogc-collection", "ogc-conformance"}
-
-
 def open_popup(page) -> None:
     """The first listed project's popup, waited for with locators only: Playwright's polling
     of an expression is itself evaluated as a string, which the policy refuses."""
@@ -59,7 +55,6 @@ def check(page, errors, response):
     [
         pytest.param(path, ready, open_popup if step else None, id=name)
         for name, path, ready, step, _ in PUBLIC_PAGES
-        if name not in SAME_TEMPLATES
     ],
 )
 def test_public_pages_work_under_the_policy(watched, live_url, path, ready, step):
