@@ -32,8 +32,10 @@ def _compose_environment() -> dict:
     return env
 
 
-def test_the_deployment_check_is_clean_under_the_compose_settings(tmp_path):
+def test_the_deployment_check_is_clean_under_the_compose_settings(tmp_path, collected_static):
     env = {**_compose_environment(), "PATH": os.environ["PATH"], "HOME": str(tmp_path)}
+    # The image collects its static files when it is built; a clean clone has none of its own.
+    env["STATIC_ROOT"] = str(collected_static)
     assert env["DJANGO_HTTPS"] == "true"
     # The real .env (a development one) must not leak in: run from a copy-free cwd with
     # every variable the compose file sets; settings read .env only beside manage.py.
