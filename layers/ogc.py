@@ -1,4 +1,5 @@
-"""OGC API – Features: Part 1 (Core, GeoJSON, HTML, OpenAPI 3.0) and Part 2 (CRS by reference).
+"""OGC API – Features: Part 1 (Core, GeoJSON, HTML, OpenAPI 3.0), Part 2 (CRS by reference)
+and the reads of Part 4 (its writes are layers.ogc_writes; both are described here).
 
 Collections: `projects` (every project the caller may see), one per thematic layer (its
 sector's projects) and `admin-units` (the province and former districts). Items are selected
@@ -44,6 +45,11 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    # Part 4 (layers.ogc_writes): POST, PUT, DELETE; PATCH; on GeoJSON features; If-Match.
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/optimistic-locking-etags",
 ]
 # Parameters of /items besides the filters; the same for a single feature is CRS and format.
 STANDARD = {"f", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime"}
@@ -401,32 +407,42 @@ def item(request, collection_id, feature_id):
     params.check()
     missing = NotFound(_("No feature “%(id)s” in “%(collection)s”.") % {
         "id": feature_id[:40], "collection": collection_id})  # fmt: skip
+    version = None
     if found.kind == "projects":
         if not queries.PROJECT_CODE.fullmatch(feature_id):
             raise missing
         selection = queries.select(request.user, queries.ProjectQuery(codes=(feature_id,)),
                                    found.queryset(request.user))  # fmt: skip
-        rows = queries.page(selection, limit=1, offset=0, srid=srid, flip=swap,
-                            internal=can_see_unpublished(request.user)).features  # fmt: skip
-    else:
-        rows = unit_features(found.queryset(request.user).filter(code=feature_id[:16]),
-                             srid=srid, flip=swap)  # fmt: skip
-    if not rows:
-        raise missing
-    feature = rows[0]
-    feature["links"] = [
-        *_alternates(request, media, GEOJSON),
-        _link(_url(request, "ogc-collection", collection_id), "collection", JSON),
-    ]
-    if media == HTML:
-        response = render(request, "layers/ogc/items.html", {
-            "collection": found, "features": _html_rows([feature]), "single": True,
-            "members": {"numberReturned": 1}, "links": feature["links"],
-            "crs": content_crs(srid, swap).strip("<>")})  # fmt: skip
-    else:
-        response = HttpResponse(orjson.dumps(feature), content_type=media)
+        # A project's strong ETag names its version: a write sends it back in If-Match.
+        version = selection.values_list("version", flat=True).first()
+        if version is None:
+            raise missing
+
+    def build():
+        if found.kind == "projects":
+            rows = queries.page(selection, limit=1, offset=0, srid=srid, flip=swap,
+                                internal=can_see_unpublished(request.user)).features  # fmt: skip
+        else:
+            rows = unit_features(found.queryset(request.user).filter(code=feature_id[:16]),
+                                 srid=srid, flip=swap)  # fmt: skip
+        if not rows:
+            raise missing
+        feature = rows[0]
+        feature["links"] = [
+            *_alternates(request, media, GEOJSON),
+            _link(_url(request, "ogc-collection", collection_id), "collection", JSON),
+        ]
+        if media == HTML:
+            return render(request, "layers/ogc/items.html", {
+                "collection": found, "features": _html_rows([feature]), "single": True,
+                "members": {"numberReturned": 1}, "links": feature["links"],
+                "crs": content_crs(srid, swap).strip("<>")})  # fmt: skip
+        return HttpResponse(orjson.dumps(feature), content_type=media)
+
+    response = conditional(request, build, variant=f"{media}|{srid}|{swap}", negotiated=True,
+                           project_version=version)  # fmt: skip
+    if media != HTML:
         response["Content-Crs"] = content_crs(srid, swap)
-    response["Vary"] = "Accept"
     return response
 
 
