@@ -63,6 +63,7 @@ PROJECT_ITEMS = STANDARD | set(FILTERS)
 UNIT_ITEMS = STANDARD | {"code", "level", "kind"}
 ONE_ITEM = {"f", "crs"}
 DOCUMENT = {"f"}
+UNITS = "admin-units"  # the one collection that is not of projects (read-only)
 
 
 # ---- formats --------------------------------------------------------------------------------
@@ -155,8 +156,8 @@ def _collections(request) -> dict[str, Collection]:
         result[layer.slug] = Collection(
             layer.slug, layer.display_name, description, "projects", layer.sector_id
         )
-    result["admin-units"] = Collection(
-        "admin-units", _("Administrative units"),
+    result[UNITS] = Collection(
+        UNITS, _("Administrative units"),
         _("The province and its former districts, valid until 30 June 2025."), "units",
     )  # fmt: skip
     return result

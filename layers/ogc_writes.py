@@ -45,21 +45,29 @@ class _AnyAccept(BaseContentNegotiation):
         return None
 
 
-class _ItemsWrite(APIView):
+class _Write(APIView):
     renderer_classes = [JSONRenderer]
     parser_classes = []  # the body is read by projects.writes
     content_negotiation_class = _AnyAccept
-    allow = [*READ, "POST"]  # for a 405: what this resource offers at all
+    allow = READ  # for a 405: what this resource offers at all
 
     @property
     def default_response_headers(self):
         return {}  # DRF would name every method of the class in Allow; ours is the caller's
+
+    def perform_authentication(self, request):
+        """Authenticate when the view first asks who is calling, not before: a method or a
+        collection that takes no writes is a 405, never a CSRF refusal."""
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)
         if response.status_code == 405:
             response["Allow"] = ", ".join(self.allow)
         return response
+
+
+class _ItemsWrite(_Write):
+    allow = [*READ, "POST"]
 
     def options(self, request, collection_id):
         found = _collection(request, collection_id)
@@ -80,7 +88,7 @@ class _ItemsWrite(APIView):
         return response
 
 
-class _ItemWrite(_ItemsWrite):
+class _ItemWrite(_Write):
     allow = [*READ, "PUT", "PATCH", "DELETE"]
 
     def options(self, request, collection_id, feature_id):
@@ -148,15 +156,16 @@ def _collection(request, collection_id) -> ogc.Collection:
 
 
 def _writable(view, request, collection_id) -> ogc.Collection:
-    """The collection a write names: only project collections take writes."""
-    found = _collection(request, collection_id)
-    if found.kind != "projects":
+    """The collection a write names: only project collections take writes. (The read-only one
+    is refused before anything asks who is calling, so a session gets its 405, not a CSRF
+    refusal.)"""
+    if collection_id == ogc.UNITS:
         view.allow = READ
         raise MethodNotAllowed(
             _("“%(id)s” is read-only: write projects in /ogc/collections/projects or in a "
-              "sector's collection.") % {"id": found.id}
+              "sector's collection.") % {"id": collection_id}
         )  # fmt: skip
-    return found
+    return _collection(request, collection_id)
 
 
 def _find(request, found, feature_id) -> Project | None:

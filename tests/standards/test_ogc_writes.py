@@ -255,3 +255,10 @@ def test_admin_units_are_read_only(world):
     response = send(ogc("gis_editor"), "post", "/ogc/collections/admin-units/items", NEW)
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_a_post_on_one_item_is_a_405_naming_what_it_takes(world):
+    browser = ogc("gis_editor", session=True, enforce_csrf_checks=True)
+    response = send(browser, "post", f"{ITEMS}/GT-01", NEW)  # a 405 first, not a CSRF page
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, OPTIONS, PUT, PATCH, DELETE"
