@@ -165,3 +165,47 @@ def spatial_ref_sys_row(srid: int) -> tuple[int, str, int, str, str]:
         proj4 = proj4.replace("+units=", f"+towgs84={VN2000_TOWGS84} +units=")
     proj4 = proj4.replace(" +type=crs", "")
     return srid, "EPSG", srid, crs.to_wkt("WKT1_GDAL"), proj4
+
+
+def parse_content_crs(header: str) -> tuple[int, bool]:
+    """The `Content-Crs` of a write body (OGC API Features Part 4, `<uri>`) → (srid, swap).
+    An empty header means CRS84. Raises ValueError for a system we do not offer."""
+    if not header.strip():
+        return STORAGE_SRID, False
+    crs, swap = parse(header)
+    return crs.srid, swap
+
+
+def to_storage(geometry: dict, srid: int, swap: bool = False) -> dict:
+    """A GeoJSON geometry given in `srid` (axes swapped when `swap`) as lon/lat WGS 84, through
+    the cached transformer (EPSG:6960 for VN-2000). Raises ValueError when a position is not a
+    pair of finite numbers or falls outside what the system can transform."""
+    if srid == STORAGE_SRID and not swap:
+        return geometry
+    move = transformer(srid, STORAGE_SRID).transform if srid != STORAGE_SRID else None
+
+    def position(value):
+        if not isinstance(value, list | tuple) or len(value) < 2:
+            raise ValueError(value)
+        x, y = (value[1], value[0]) if swap else (value[0], value[1])
+        if not all(isinstance(v, int | float) and math.isfinite(v) for v in (x, y)):
+            raise ValueError(value)
+        if move is not None:
+            x, y = move(x, y)
+            if not (math.isfinite(x) and math.isfinite(y)):
+                raise ValueError(value)
+        return [x, y, *value[2:]]
+
+    def walk(value):
+        if value and isinstance(value, list) and not isinstance(value[0], list):
+            return position(value)
+        if not isinstance(value, list):
+            raise ValueError(value)
+        return [walk(part) for part in value]
+
+    if geometry.get("type") == "GeometryCollection":
+        parts = geometry.get("geometries")
+        if not isinstance(parts, list):
+            raise ValueError(geometry)
+        return {**geometry, "geometries": [to_storage(g, srid, swap) for g in parts]}
+    return {**geometry, "coordinates": walk(geometry.get("coordinates"))}

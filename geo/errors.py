@@ -104,6 +104,13 @@ class NotAcceptable(ServiceError):
     code = "NotAcceptable"
 
 
+class UnsupportedMediaType(ServiceError):
+    """A body in a format the address does not read."""
+
+    status = 415
+    code = "UnsupportedMediaType"
+
+
 class Conflict(ServiceError):
     """A write lost a race: someone else changed the record since the caller read it."""
 

@@ -1,4 +1,5 @@
-"""OGC API – Features: Part 1 (Core, GeoJSON, HTML, OpenAPI 3.0) and Part 2 (CRS by reference).
+"""OGC API – Features: Part 1 (Core, GeoJSON, HTML, OpenAPI 3.0), Part 2 (CRS by reference)
+and the reads of Part 4 (its writes are layers.ogc_writes; both are described here).
 
 Collections: `projects` (every project the caller may see), one per thematic layer (its
 sector's projects) and `admin-units` (the province and former districts). Items are selected
@@ -30,7 +31,13 @@ from projects.caching import conditional
 from projects.geojson import unit_features
 from projects.models import PLAN_DATE, AdminUnit
 from projects.queries import FILTERS, OGC_PERIOD, PARAMETER_SCHEMAS, Parameters
-from projects.schema import OGC_EXCEPTION, PROJECT_FEATURE, UNIT_FEATURE, feature_collection
+from projects.schema import (
+    OGC_EXCEPTION,
+    PROJECT_FEATURE,
+    PROJECT_INPUT,
+    UNIT_FEATURE,
+    feature_collection,
+)
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"
@@ -44,6 +51,11 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    # Part 4 (layers.ogc_writes): POST, PUT, DELETE; PATCH; on GeoJSON features; If-Match.
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/optimistic-locking-etags",
 ]
 # Parameters of /items besides the filters; the same for a single feature is CRS and format.
 STANDARD = {"f", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime"}
@@ -51,6 +63,7 @@ PROJECT_ITEMS = STANDARD | set(FILTERS)
 UNIT_ITEMS = STANDARD | {"code", "level", "kind"}
 ONE_ITEM = {"f", "crs"}
 DOCUMENT = {"f"}
+UNITS = "admin-units"  # the one collection that is not of projects (read-only)
 
 
 # ---- formats --------------------------------------------------------------------------------
@@ -143,8 +156,8 @@ def _collections(request) -> dict[str, Collection]:
         result[layer.slug] = Collection(
             layer.slug, layer.display_name, description, "projects", layer.sector_id
         )
-    result["admin-units"] = Collection(
-        "admin-units", _("Administrative units"),
+    result[UNITS] = Collection(
+        UNITS, _("Administrative units"),
         _("The province and its former districts, valid until 30 June 2025."), "units",
     )  # fmt: skip
     return result
@@ -401,32 +414,42 @@ def item(request, collection_id, feature_id):
     params.check()
     missing = NotFound(_("No feature “%(id)s” in “%(collection)s”.") % {
         "id": feature_id[:40], "collection": collection_id})  # fmt: skip
+    version = None
     if found.kind == "projects":
         if not queries.PROJECT_CODE.fullmatch(feature_id):
             raise missing
         selection = queries.select(request.user, queries.ProjectQuery(codes=(feature_id,)),
                                    found.queryset(request.user))  # fmt: skip
-        rows = queries.page(selection, limit=1, offset=0, srid=srid, flip=swap,
-                            internal=can_see_unpublished(request.user)).features  # fmt: skip
-    else:
-        rows = unit_features(found.queryset(request.user).filter(code=feature_id[:16]),
-                             srid=srid, flip=swap)  # fmt: skip
-    if not rows:
-        raise missing
-    feature = rows[0]
-    feature["links"] = [
-        *_alternates(request, media, GEOJSON),
-        _link(_url(request, "ogc-collection", collection_id), "collection", JSON),
-    ]
-    if media == HTML:
-        response = render(request, "layers/ogc/items.html", {
-            "collection": found, "features": _html_rows([feature]), "single": True,
-            "members": {"numberReturned": 1}, "links": feature["links"],
-            "crs": content_crs(srid, swap).strip("<>")})  # fmt: skip
-    else:
-        response = HttpResponse(orjson.dumps(feature), content_type=media)
+        # A project's strong ETag names its version: a write sends it back in If-Match.
+        version = selection.values_list("version", flat=True).first()
+        if version is None:
+            raise missing
+
+    def build():
+        if found.kind == "projects":
+            rows = queries.page(selection, limit=1, offset=0, srid=srid, flip=swap,
+                                internal=can_see_unpublished(request.user)).features  # fmt: skip
+        else:
+            rows = unit_features(found.queryset(request.user).filter(code=feature_id[:16]),
+                                 srid=srid, flip=swap)  # fmt: skip
+        if not rows:
+            raise missing
+        feature = rows[0]
+        feature["links"] = [
+            *_alternates(request, media, GEOJSON),
+            _link(_url(request, "ogc-collection", collection_id), "collection", JSON),
+        ]
+        if media == HTML:
+            return render(request, "layers/ogc/items.html", {
+                "collection": found, "features": _html_rows([feature]), "single": True,
+                "members": {"numberReturned": 1}, "links": feature["links"],
+                "crs": content_crs(srid, swap).strip("<>")})  # fmt: skip
+        return HttpResponse(orjson.dumps(feature), content_type=media)
+
+    response = conditional(request, build, variant=f"{media}|{srid}|{swap}", negotiated=True,
+                           project_version=version)  # fmt: skip
+    if media != HTML:
         response["Content-Crs"] = content_crs(srid, swap)
-    response["Vary"] = "Accept"
     return response
 
 
@@ -437,7 +460,7 @@ def _parameter(name: str, schema: dict, description: str, where: str = "query",
                required: bool = False) -> dict:  # fmt: skip
     parameter = {"name": name, "in": where, "required": required or where == "path",
                  "schema": schema, "description": description}  # fmt: skip
-    if where == "path":
+    if where in ("path", "header"):
         parameter["style"] = "simple"
     else:  # OGC API's own definitions spell it out for every query parameter
         parameter["style"], parameter["explode"] = "form", False
@@ -479,6 +502,7 @@ SCHEMAS: dict[str, Any] = {
                     "properties": {"links": LINKS, "collections": {
                         "type": "array", "items": {"$ref": "#/components/schemas/collection"}}}},
     "projectFeature": PROJECT_FEATURE,
+    "projectFeatureInput": PROJECT_INPUT,
     "projectFeatureCollection": feature_collection({"$ref": "#/components/schemas/projectFeature"}),
     "unitFeature": UNIT_FEATURE,
     "unitFeatureCollection": feature_collection({"$ref": "#/components/schemas/unitFeature"}),
@@ -489,6 +513,49 @@ ERROR_RESPONSES = {
     "404": _response("No such collection or feature", {"$ref": "#/components/schemas/exception"}),
     "503": _response("The database is not answering", {"$ref": "#/components/schemas/exception"}),
 }  # fmt: skip
+
+
+def _error(description: str) -> dict:
+    return {"description": description,
+            "content": {JSON: {"schema": {"$ref": "#/components/schemas/exception"}}}}  # fmt: skip
+
+
+WRITE_ERRORS = {
+    "400": _error("A value is wrong (`parameter` names it); nothing was written"),
+    "401": _error("Not signed in and no API token (`Authorization: Token <key>`)"),
+    "403": _error("Your role does not allow this"),
+    "404": _error("No such collection or feature"),
+    "405": _error("This collection is read-only"),
+    "415": _error("The body is not GeoJSON"),
+}
+STALE_ERRORS = {
+    "412": _error("The feature changed since you read it: the `ETag` header names it now"),
+    "428": _error("No `If-Match` header"),
+}
+WRITE_HEADERS = [
+    _parameter("Content-Crs", {"type": "string", "enum": [f"<{u}>" for u in ogc_crs_uris()]},
+               "CRS of the body's geometry (default CRS84)", where="header"),
+    _parameter("X-Comment", {"type": "string", "maxLength": 500},
+               "Why (kept in the project's history)", where="header"),
+]  # fmt: skip
+IF_MATCH = _parameter("If-Match", {"type": "string"},
+                      'The ETag a GET of the feature gave, e.g. "v3"', where="header",
+                      required=True)  # fmt: skip
+ETAG = {"ETag": {"description": "The feature's version now", "schema": {"type": "string"}}}
+
+
+def _write(operation: str, summary: str, parameters: list, ok: dict, errors: dict,
+           body: bool = True) -> dict:  # fmt: skip
+    """A Part 4 write operation (layers.ogc_writes), for a GIS editor with a token."""
+    described = {"operationId": operation, "summary": summary, "parameters": parameters,
+                 "responses": {**ok, **errors}, "security": [{"tokenAuth": []}]}  # fmt: skip
+    if body:
+        schema = _ref("projectFeatureInput")
+        described["requestBody"] = {
+            "required": True,
+            "content": {GEOJSON: {"schema": schema}, JSON: {"schema": schema}},
+        }
+    return described
 
 
 def _item_parameters(kind: str) -> list[dict]:
@@ -518,6 +585,28 @@ def _item_parameters(kind: str) -> list[dict]:
         _parameter("kind", {"type": "array", "items": {
             "type": "string", "enum": list(AdminUnit.Kind.values)}}, "Kinds"),
     ]  # fmt: skip
+
+
+def _add_writes(paths: dict, cid: str, name: str, title: str) -> None:
+    """Part 4's operations on a project collection."""
+    feature = {**_response("The feature as stored", _ref("projectFeature"), GEOJSON),
+               "headers": ETAG}  # fmt: skip
+    feature["content"].pop(HTML)
+    created = {**feature, "description": "Created", "headers": {**ETAG, "Location": {
+        "description": "The new feature's address", "schema": {"type": "string"}}}}  # fmt: skip
+    code = _parameter("featureId", {"type": "string"}, "Code", where="path")
+    paths[f"/collections/{cid}/items"]["post"] = _write(
+        f"createFeature_{name}", f"{title}: add a feature", WRITE_HEADERS, {"201": created},
+        WRITE_ERRORS)  # fmt: skip
+    one = paths[f"/collections/{cid}/items/{{featureId}}"]
+    changed = {**WRITE_ERRORS, **STALE_ERRORS}
+    one["put"] = _write(f"replaceFeature_{name}", f"{title}: replace a feature",
+                        [code, IF_MATCH, *WRITE_HEADERS], {"200": feature}, changed)  # fmt: skip
+    one["patch"] = _write(f"updateFeature_{name}", f"{title}: change some properties",
+                          [code, IF_MATCH, *WRITE_HEADERS], {"200": feature}, changed)  # fmt: skip
+    one["delete"] = _write(f"deleteFeature_{name}", f"{title}: delete a feature",
+                           [code, IF_MATCH, WRITE_HEADERS[1]], {"204": {"description": "Deleted"}},
+                           changed, body=False)  # fmt: skip
 
 
 @read_only
@@ -561,12 +650,18 @@ def openapi(request):
             f"getFeature_{name}", one, _response("Feature", _ref(f"{stem}Feature"), GEOJSON),
             errors=("400", "404", "503"), summary=f"{found.title}: one feature",
         )  # fmt: skip
+        if found.kind == "projects":
+            _add_writes(paths, cid, name, found.title)
     body = {
         "openapi": "3.0.3",
         "info": {"title": "Bình Định infrastructure project map — OGC API Features",
-                 "version": "1.0", "description": "OGC API – Features, Parts 1 and 2."},
+                 "version": "1.0",
+                 "description": "OGC API – Features, Parts 1, 2 and 4 (writes: a personal API "
+                                "token of a GIS editor, `Authorization: Token <key>`)."},
         "servers": [{"url": server}],
         "paths": paths,
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": SCHEMAS, "securitySchemes": {"tokenAuth": {
+            "type": "apiKey", "in": "header", "name": "Authorization",
+            "description": "`Token <key>`: a personal token made on /account/tokens/."}}},
     }  # fmt: skip
     return HttpResponse(orjson.dumps(body), content_type=OPENAPI)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from layers import account, editor, history, ogc, tiles, views
+from layers import account, editor, history, ogc, ogc_writes, tiles, views
 
 urlpatterns = [
     path("", views.public_map, name="home"),
@@ -22,16 +22,17 @@ urlpatterns = [
     path("history/deleted/<int:event>/restore/", history.restore_deleted, name="deleted-restore"),
     path("tiles/<slug:layer>/<int:z>/<int:x>/<int:y>.pbf", tiles.tile, name="tile"),
     path("tiles/<slug:layer>.json", tiles.tilejson, name="tilejson"),
-    # OGC API - Features: the standard's paths have no trailing slash.
+    # OGC API - Features: the standard's paths have no trailing slash. Items take Part 4's
+    # writes (layers.ogc_writes) besides the reads (layers.ogc).
     path("ogc/", ogc.landing, name="ogc-landing"),
     path("ogc/api", ogc.openapi, name="ogc-openapi"),
     path("ogc/conformance", ogc.conformance, name="ogc-conformance"),
     path("ogc/collections", ogc.collections, name="ogc-collections"),
     path("ogc/collections/<str:collection_id>", ogc.collection, name="ogc-collection"),
-    path("ogc/collections/<str:collection_id>/items", ogc.items, name="ogc-items"),
+    path("ogc/collections/<str:collection_id>/items", ogc_writes.items, name="ogc-items"),
     path(
         "ogc/collections/<str:collection_id>/items/<str:feature_id>",
-        ogc.item,
+        ogc_writes.item,
         name="ogc-item",
     ),
 ]

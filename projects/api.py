@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geo.crs import STORAGE_SRID, supported_codes
-from geo.errors import BadRequest, Forbidden, NotAuthenticated, NotFound
+from geo.errors import BadRequest, NotFound
 from projects import access, actions, exports, oc4ids, queries, writes
 from projects.access import can_see_unpublished
 from projects.caching import conditional
@@ -283,21 +283,9 @@ class ProjectViewSet(viewsets.ViewSet):
 
     def create(self, request):
         parameters(request, PLAIN).check()
-        _require(request, access.CREATE)
+        writes.require(request.user, access.CREATE)
         changes = writes.read_feature(writes.parse_body(request.body), partial=False)
-        if changes.get("is_published"):
-            _require(request, access.PUBLISH)
-        project = Project(**changes)
-        if Project.objects.filter(code=project.code).exists():
-            raise BadRequest(
-                _("A project with the code %(code)s exists already.") % {"code": project.code},
-                parameter="code",
-            )
-        try:
-            actions.create_project(project, user=request.user, door=Door.API,
-                                   comment=_comment(request))  # fmt: skip
-        except ValidationError as error:
-            raise writes.validation_error(error) from error
+        project = writes.create(request, changes, door=Door.API)
         response = _written(request, project, status=201)
         response["Location"] = request.build_absolute_uri(f"{request.path}{project.code}/")
         return response
@@ -313,33 +301,11 @@ class ProjectViewSet(viewsets.ViewSet):
         project = _for_write(request, code)
         changes = writes.read_feature(writes.parse_body(request.body), partial=partial,
                                       project=project)  # fmt: skip
-        # Publishing is the publisher's; any other change the editor's.
-        changed = {name for name, value in changes.items() if getattr(project, name) != value}
-        if "is_published" in changed:
-            _require(request, access.PUBLISH, project)
-        if changed - {"is_published"} or not changed:
-            _require(request, access.CHANGE, project)
-        version = writes.expected_version(request, project)
-        try:
-            actions.update_project(project, changes, expected_version=version,
-                                   user=request.user, door=Door.API,
-                                   comment=_comment(request))  # fmt: skip
-        except actions.StaleVersion as error:
-            raise writes.from_stale(project, error) from error
-        except ValidationError as error:
-            raise writes.validation_error(error) from error
-        return _written(request, project)
+        return _written(request, writes.change(request, project, changes, door=Door.API))
 
     def destroy(self, request, code=None):
         parameters(request, PLAIN).check()
-        project = _for_write(request, code)
-        _require(request, access.DELETE, project)
-        version = writes.expected_version(request, project)
-        try:
-            actions.delete_project(project, expected_version=version, user=request.user,
-                                   door=Door.API, comment=_comment(request))  # fmt: skip
-        except actions.StaleVersion as error:
-            raise writes.from_stale(project, error) from error
+        writes.delete(request, _for_write(request, code), door=Door.API)
         return HttpResponse(status=204)
 
     @extend_schema(
@@ -390,7 +356,7 @@ class ProjectViewSet(viewsets.ViewSet):
             report = actions.record_progress(
                 project, **data.validated_data, reporter=request.user, reporting_agency=agency,
                 expected_version=version, user=request.user, door=Door.API,
-                comment=_comment(request),
+                comment=writes.comment(request),
             )  # fmt: skip
         except actions.StaleVersion as error:
             raise writes.from_stale(project, error) from error
@@ -413,16 +379,7 @@ def _one(request, code: str):
 
 
 def _require(request, ability: str, project: Project | None = None) -> None:
-    """401 for an anonymous caller, 403 for a role that may not do this (projects.access)."""
-    if not request.user.is_authenticated:
-        raise NotAuthenticated(
-            _("Sign in, or send a personal API token (Authorization: Token <key>), to write.")
-        )
-    if ability not in access.abilities(request.user, project):
-        raise Forbidden(
-            _("Your role does not allow this (%(ability)s). Ask an administrator for the role "
-              "that does.") % {"ability": ability}
-        )  # fmt: skip
+    writes.require(request.user, ability, project)
 
 
 def _for_write(request, code: str) -> Project:
@@ -434,11 +391,6 @@ def _for_write(request, code: str) -> Project:
     if project is None:
         raise _no_project(code)
     return project
-
-
-def _comment(request) -> str:
-    """An optional reason for the history (the `X-Comment` header), kept short."""
-    return request.headers.get("X-Comment", "")[:500]
 
 
 def _written(request, project: Project, status: int = 200) -> HttpResponse:

@@ -55,3 +55,26 @@ class SessionScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+
+
+class OgcTokenMiddleware:
+    """Let a personal token sign in the OGC API's reads too (plain Django views, where DRF does
+    not authenticate): QGIS sends the same `Authorization: Token …` header on every request,
+    and a GIS editor must see the drafts they are about to edit. Writes authenticate in
+    layers.ogc_writes (DRF); other paths are left alone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith("/ogc/") and request.method in ("GET", "HEAD"):
+            try:
+                found = TokenAuthentication().authenticate(request)
+            except exceptions.AuthenticationFailed as error:
+                from geo.errors import NotAuthenticated
+                from geo.http import render_error
+
+                return render_error(request, NotAuthenticated(str(error.detail)))
+            if found is not None:
+                request.user = found[0]
+        return self.get_response(request)

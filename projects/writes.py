@@ -1,5 +1,7 @@
-"""Writes arriving as GeoJSON Features (the REST API now, OGC API Part 4 later): reading a
-Feature into the changes the write path takes, and the per-project ETag with its If-Match rule.
+"""Writes arriving as GeoJSON Features, for the REST API and OGC API – Features Part 4 alike:
+reading a Feature into the changes the write path takes, the per-project ETag with its If-Match
+rule, who may write (401/403), and the create / change / delete each surface calls with its
+own door, so both surfaces validate, refuse and answer stale writes the same way.
 
 A Feature in has the shape a read gives out, so a client can GET, edit and PUT it back: the
 read-only properties (names of codes, labels, the URL) are accepted and ignored. Values are
@@ -15,7 +17,15 @@ from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from geo.errors import BadRequest, PreconditionFailed, PreconditionRequired
+from geo.crs import STORAGE_SRID, to_storage
+from geo.errors import (
+    BadRequest,
+    Forbidden,
+    NotAuthenticated,
+    PreconditionFailed,
+    PreconditionRequired,
+)
+from projects import access, actions
 from projects.actions import StaleVersion
 from projects.models import Agency, Project, Sector
 
@@ -93,9 +103,13 @@ def parse_body(raw: bytes) -> dict:
     return feature
 
 
-def read_feature(feature: dict, *, partial: bool, project: Project | None = None) -> dict:
+def read_feature(
+    feature: dict, *, partial: bool, project: Project | None = None,
+    srid: int = STORAGE_SRID, swap: bool = False,
+) -> dict:  # fmt: skip
     """The field changes a Feature asks for. A full write (POST, PUT) sets every writable
     field, the ones left out to their defaults; a partial one (PATCH) only those it names.
+    The geometry is in `srid` (axes swapped when `swap`: OGC's Content-Crs), stored as WGS 84.
     Raises BadRequest naming each property at fault."""
     properties = feature.get("properties") or {}
     if not isinstance(properties, dict):
@@ -122,7 +136,7 @@ def read_feature(feature: dict, *, partial: bool, project: Project | None = None
         changes["code"] = Project._meta.get_field("code").to_python(code)
     if "geometry" in feature or not partial:
         try:
-            changes["geom"] = _geometry(feature.get("geometry"))
+            changes["geom"] = _geometry(feature.get("geometry"), srid, swap)
         except ValueError as error:
             errors["geometry"] = str(error)
     if errors:
@@ -152,13 +166,22 @@ def _convert(field, name: str, value):
     return field.to_python(value)
 
 
-def _geometry(value):
+def _geometry(value, srid: int = STORAGE_SRID, swap: bool = False):
     if value is None:
         raise ValueError(_("A project needs a geometry."))
     if not isinstance(value, dict):
         raise ValueError(_("The geometry must be a GeoJSON geometry object."))
+    if srid != STORAGE_SRID or swap:
+        try:
+            value = to_storage(value, srid, swap)
+        except (ValueError, TypeError) as error:
+            raise ValueError(
+                _("The geometry's coordinates cannot be read in EPSG:%(srid)s (the body's "
+                  "Content-Crs): give pairs of numbers inside that system's area.")
+                % {"srid": srid}
+            ) from error  # fmt: skip
     try:
-        return GEOSGeometry(orjson.dumps(value).decode(), srid=4326)
+        return GEOSGeometry(orjson.dumps(value).decode(), srid=STORAGE_SRID)
     except (GEOSException, GDALException, ValueError, TypeError) as error:
         raise ValueError(
             _("The geometry is not valid GeoJSON (WGS 84 longitude, latitude).")
@@ -201,3 +224,70 @@ def validation_error(error: ValidationError) -> BadRequest:
                 where = SPELLING.get(name, name)
             errors.setdefault(where, []).extend(item.messages)
     return BadRequest.collect({name: " ".join(messages) for name, messages in errors.items()})
+
+
+# ---- who may write, and the writes themselves (each surface passes its door) ---------------
+
+
+def require(user, ability: str, project: Project | None = None) -> None:
+    """401 for an anonymous caller, 403 for a role that may not do this (projects.access)."""
+    if not user.is_authenticated:
+        raise NotAuthenticated(
+            _("Sign in, or send a personal API token (Authorization: Token <key>), to write.")
+        )
+    if ability not in access.abilities(user, project):
+        raise Forbidden(
+            _("Your role does not allow this (%(ability)s). Ask an administrator for the role "
+              "that does.") % {"ability": ability}
+        )  # fmt: skip
+
+
+def comment(request) -> str:
+    """An optional reason for the history (the `X-Comment` header), kept short."""
+    return request.headers.get("X-Comment", "")[:500]
+
+
+def create(request, changes: dict, *, door) -> Project:
+    """A new project from a Feature's changes (the caller checked CREATE)."""
+    if changes.get("is_published"):
+        require(request.user, access.PUBLISH)
+    project = Project(**changes)
+    if Project.objects.filter(code=project.code).exists():
+        raise BadRequest(
+            _("A project with the code %(code)s exists already.") % {"code": project.code},
+            parameter="code",
+        )
+    try:
+        actions.create_project(project, user=request.user, door=door, comment=comment(request))
+    except ValidationError as error:
+        raise validation_error(error) from error
+    return project
+
+
+def change(request, project: Project, changes: dict, *, door) -> Project:
+    """Apply a Feature's changes to `project`, based on the version named in If-Match."""
+    # Publishing is the publisher's; any other change the editor's.
+    changed = {name for name, value in changes.items() if getattr(project, name) != value}
+    if "is_published" in changed:
+        require(request.user, access.PUBLISH, project)
+    if changed - {"is_published"} or not changed:
+        require(request.user, access.CHANGE, project)
+    version = expected_version(request, project)
+    try:
+        actions.update_project(project, changes, expected_version=version, user=request.user,
+                               door=door, comment=comment(request))  # fmt: skip
+    except actions.StaleVersion as error:
+        raise from_stale(project, error) from error
+    except ValidationError as error:
+        raise validation_error(error) from error
+    return project
+
+
+def delete(request, project: Project, *, door) -> None:
+    require(request.user, access.DELETE, project)
+    version = expected_version(request, project)
+    try:
+        actions.delete_project(project, expected_version=version, user=request.user, door=door,
+                               comment=comment(request))  # fmt: skip
+    except actions.StaleVersion as error:
+        raise from_stale(project, error) from error

@@ -202,10 +202,12 @@ def test_a_browser_gets_html_and_a_client_json_with_their_own_etags(client, worl
     assert again.status_code == 304
 
 
-def test_head_is_answered_and_post_is_a_405_not_a_csrf_page(client, world):
+def test_head_is_answered_and_a_write_is_never_a_csrf_page(client, world):
     assert client.head("/ogc/collections/projects/items").status_code == 200
-    response = client.post("/ogc/collections/projects/items")
-    assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
+    response = client.post("/ogc/collections/projects/items")  # Part 4: writes need a token
+    assert response.status_code == 401 and response.json()["code"] == "NotAuthenticated"
+    response = client.put("/ogc/collections/projects/items")
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD, OPTIONS, POST"
     assert response.json()["code"] == "MethodNotAllowed"
 
 

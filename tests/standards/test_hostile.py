@@ -141,7 +141,7 @@ ROUTES = [
           paths=[f"/ogc/collections/{NUL_PATH}", "/ogc/collections/%25",
                  f"/ogc/collections/{'x' * 3000}"]),
     Route("ogc-items", "/ogc/collections/projects/items", OGC_ITEMS, base={"limit": "2"},
-          kind="ogc", paths=[f"/ogc/collections/{NUL_PATH}/items"]),
+          kind="ogc", paths=[f"/ogc/collections/{NUL_PATH}/items"], writes=True),
     Route("ogc-items-units", "/ogc/collections/admin-units/items",
           {"crs": "ogc-crs", "bbox": "bbox", "datetime": "datetime", "code": "code",
            "level": "code"}, base={"limit": "2"}, kind="ogc"),

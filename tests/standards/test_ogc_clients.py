@@ -109,3 +109,87 @@ def test_owslib_reads_the_service_as_a_client(live_url):
     if around_quy_nhon is not None and not around_quy_nhon.get("features"):
         problems.append("collection_items(projects, bbox=Quy Nhơn, datetime=2025/2030) is empty")
     fail_if(problems, "problems for OWSLib")
+
+
+def test_owslib_writes_with_a_token_and_gdal_reads_the_result(live_url, committed, tmp_path):
+    """OWSLib's Part 4 client creates, replaces and deletes a feature with a GIS editor's
+    personal token (PATCH, which OWSLib lacks, by requests); GDAL's OAPIF driver, sending the
+    same token, reads the changed feature back. Its own project and user, removed at the end:
+    the live data are shared with other tests."""
+    import json
+    import uuid
+
+    import pyogrio
+    import requests
+    from owslib.ogcapi.features import Features
+
+    from geo.crs import transformer
+    from projects.models import ApiToken, Project
+    from tests.roles import person, token_for
+
+    suffix = uuid.uuid4().int % 10_000
+    code = f"GT-9{suffix:04d}"
+    with committed():
+        user = person("gis_editor", username=f"owslib-editor-{suffix}")
+        key = token_for(user)
+    items = f"{live_url}/ogc/collections/transport/items"
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "MultiPoint", "coordinates": [[109.2213, 13.7765]]},
+        "properties": {"code": code, "name": "Cầu thử OWSLib", "lead_agency": "SGTVT"},
+    }
+    try:
+        service = Features(f"{live_url}/ogc/", timeout=30)
+        # A copy: OWSLib keeps its default headers in one module-level dict, shared by clients.
+        service.headers = {**service.headers, "Authorization": f"Token {key}"}
+
+        assert service.collection_item_create("transport", feature)
+        assert service.response_headers["Location"] == f"{items}/{code}"
+        # (gzip weakens an ETag to W/"v1"; If-Match takes it either way.)
+        assert service.response_headers["ETag"].removeprefix("W/") == '"v1"'
+
+        # Replace, with the geometry in VN-2000 / TM-3 (EPSG:9217) as a surveyor sends it.
+        x, y = transformer(4326, 9217).transform(109.2300, 13.7800)
+        replaced = {**feature, "geometry": {"type": "MultiPoint", "coordinates": [[x, y]]},
+                    "properties": {**feature["properties"], "name": "Cầu thử OWSLib 2",
+                                   "status": "preparing"}}  # fmt: skip
+        service.headers.update(
+            {"If-Match": '"v1"', "Content-Crs": "<http://www.opengis.net/def/crs/EPSG/0/9217>"}
+        )
+        assert service.collection_item_update("transport", code, replaced)
+        assert service.response_headers["ETag"].removeprefix("W/") == '"v2"'
+        del service.headers["Content-Crs"]
+
+        patched = requests.patch(
+            f"{items}/{code}", timeout=30,
+            data=json.dumps({"type": "Feature", "properties": {"progress_pct": 42}}),
+            headers={"Authorization": f"Token {key}", "If-Match": '"v2"',
+                     "Content-Type": "application/geo+json"},
+        )  # fmt: skip
+        assert patched.status_code == 200, patched.text
+        assert patched.headers["ETag"].removeprefix("W/") == '"v3"'
+
+        # GDAL sends the token too (as QGIS would): the project is a draft, hidden from the public.
+        headers = tmp_path / "headers.txt"
+        headers.write_text(f"Authorization: Token {key}\n")
+        pyogrio.set_gdal_config_options({"GDAL_HTTP_HEADER_FILE": str(headers)})
+        try:
+            read = pyogrio.read_dataframe(f"OAPIF:{live_url}/ogc/", layer="transport")
+        finally:
+            pyogrio.set_gdal_config_options({"GDAL_HTTP_HEADER_FILE": None})
+        row = read[read["code"] == code]
+        assert len(row) == 1, sorted(read["code"])
+        assert row.iloc[0]["name"] == "Cầu thử OWSLib 2"
+        assert float(row.iloc[0]["progress_pct"]) == 42.0
+        point = row.geometry.iloc[0].geoms[0]
+        assert abs(point.x - 109.2300) < 1e-6 and abs(point.y - 13.7800) < 1e-6
+
+        service.headers["If-Match"] = '"v3"'
+        assert service.collection_item_delete("transport", code)
+        with committed():
+            assert not Project.objects.filter(code=code).exists()
+    finally:
+        with committed():
+            Project.objects.filter(code=code).delete()
+            ApiToken.objects.filter(user=user).delete()
+            user.delete()
