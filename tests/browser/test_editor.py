@@ -66,6 +66,21 @@ def click(page, x, y):
     page.wait_for_timeout(120)
 
 
+def drawn(page, offline, what: str) -> None:
+    """Wait until the drawing is in the form; if it never arrives, say what the page showed
+    (an order-dependent failure once left only "undo stayed disabled" to go on)."""
+    try:
+        expect(page.locator("#undo")).to_be_enabled(timeout=20_000)
+    except AssertionError as error:
+        shot = offline.screenshot("editor-draw-failed")
+        state = page.evaluate(
+            "() => ({geom: document.getElementById('id_geom').value.slice(0, 300),"
+            " tool: document.getElementById('tool-status').textContent,"
+            " layers: document.querySelectorAll('.leaflet-overlay-pane path').length})"
+        )
+        raise AssertionError(f"{what} was not drawn: {state}; screenshot {shot}") from error
+
+
 def draw_ring(page, corners):
     for x, y in corners:
         click(page, x, y)
@@ -96,6 +111,7 @@ def test_an_editor_draws_a_polygon_with_a_hole_snapped_to_a_boundary_and_saves_i
     draw_ring(
         page, [(vx + 6, vy + 4), (vx + 200, vy + 30), (vx + 210, vy + 210), (vx + 20, vy + 200)]
     )
+    drawn(page, offline, "the polygon")
     # A hole, cut out of the middle.
     page.get_by_role("button", name="Cắt: khoét lỗ trong vùng hoặc tách đường").click()
     cx, cy = vx + 110, vy + 115
@@ -104,7 +120,11 @@ def test_an_editor_draws_a_polygon_with_a_hole_snapped_to_a_boundary_and_saves_i
     )
     page.keyboard.press("Escape")
     # The cut is computed in the page (polygon difference): slow on a busy machine.
-    expect(page.locator("#undo")).to_be_enabled(timeout=20_000)
+    page.wait_for_function(
+        "() => (JSON.parse(document.getElementById('id_geom').value || 'null') || {})"
+        ".coordinates?.[0]?.length === 2",
+        timeout=20_000,
+    )
     offline.screenshot("editor-desktop-drawn")
 
     page.locator("#id_code").fill(CODE)
