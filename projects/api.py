@@ -9,6 +9,7 @@ thin: parse, select, build, and let errors of geo.errors propagate (rendered in 
 import orjson
 from django.contrib.gis.db.models import Extent
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ from geo.errors import BadRequest, Forbidden, NotAuthenticated, NotFound
 from projects import access, actions, exports, oc4ids, queries, writes
 from projects.access import can_see_unpublished
 from projects.caching import conditional
-from projects.geojson import PROPERTIES, collection, unit_features
+from projects.geojson import INTERNAL, PROPERTIES, collection, unit_features
 from projects.models import PLAN_DATE, AdminUnit, Agency, Door, Project
 from projects.queries import REST_FILTERS, Parameters, ProjectQuery, read_query, select
 from projects.schema import ref
@@ -100,7 +101,7 @@ LIST_ONLY = [
                "small-scale maps (0–0.1).", {"type": "number", "minimum": 0, "maximum": 0.1}),
     _parameter("properties", "Only these properties, comma-separated (a lighter payload).",
                {"type": "array", "items": {"type": "string",
-                                           "enum": [*PROPERTIES, "is_published"]}}),
+                                           "enum": [*PROPERTIES, *INTERNAL]}}),
 ]  # fmt: skip
 ERRORS = {
     400: OpenApiResponse(ref("Error"), description="A parameter is wrong: `parameter` names it"),
@@ -221,7 +222,7 @@ class ProjectViewSet(viewsets.ViewSet):
         params, query = read_projects(request, LIST_PARAMETERS)
         limit, offset = queries.paging(params)
         simplify = params.number("simplify", 0, 0.1)
-        properties = params.choices("properties", [*PROPERTIES, "is_published"], _("property"))
+        properties = params.choices("properties", [*PROPERTIES, *INTERNAL], _("property"))
         params.check()
         projects = select(request.user, query)
 
@@ -313,17 +314,23 @@ class ProjectViewSet(viewsets.ViewSet):
         project = _for_write(request, code)
         changes = writes.read_feature(writes.parse_body(request.body), partial=partial,
                                       project=project)  # fmt: skip
-        # Publishing is the publisher's; any other change the editor's.
+        # Publishing is the publisher's (through the publishing actions); anything else the
+        # editor's. Both in one transaction: all of it is written or none.
         changed = {name for name, value in changes.items() if getattr(project, name) != value}
+        published = changes.pop("is_published", project.is_published)
         if "is_published" in changed:
             _require(request, access.PUBLISH, project)
         if changed - {"is_published"} or not changed:
             _require(request, access.CHANGE, project)
         version = writes.expected_version(request, project)
+        who = {"user": request.user, "door": Door.API, "comment": _comment(request)}
         try:
-            actions.update_project(project, changes, expected_version=version,
-                                   user=request.user, door=Door.API,
-                                   comment=_comment(request))  # fmt: skip
+            with transaction.atomic():
+                if changed - {"is_published"} or not changed:
+                    actions.update_project(project, changes, expected_version=version, **who)
+                if "is_published" in changed:
+                    step = actions.publish if published else actions.unpublish
+                    step(project, expected_version=project.version, **who)
         except actions.StaleVersion as error:
             raise writes.from_stale(project, error) from error
         except ValidationError as error:

@@ -27,7 +27,8 @@ WRITABLE = [
     "location_precision", "location_note", "location_note_en", "plan_reference",
     "is_illustrative", "is_published", "source_srid",
 ]  # fmt: skip
-READ_ONLY = ["sector_name", "status_label", "oc4ids_status", "lead_agency_name", "url"]
+READ_ONLY = ["sector_name", "status_label", "oc4ids_status", "lead_agency_name", "url",
+             "publication"]  # fmt: skip
 BY_CODE = {"sector": Sector, "lead_agency": Agency}
 # The model's field names as a Feature spells them.
 SPELLING = {"geom": "geometry"}
