@@ -151,7 +151,9 @@ def step(request, code: str, name: str, *, back: str):
     except ValidationError as error:
         return _failed(request, name, code, " ".join(error.messages), 400, comment)
     messages.success(request, str(done) % {"code": project.code})
-    return HttpResponseRedirect(back)
+    response = HttpResponseRedirect(back)
+    response.status_code = 303  # See Other: the step is done, GET the page
+    return response
 
 
 def _failed(request, name, code, message, status, comment):
