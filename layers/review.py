@@ -70,7 +70,7 @@ def _page(request, *, status=200, error=None, comment="", failed_code=None):
         })  # fmt: skip
     moves = [
         {"id": r.project.pk, "number": r.current.version,
-         "from": r.published.version if r.published else "—",
+         "from": r.published.version if r.published else _("none yet"),
          "old": r.moved[0], "new": r.moved[1],
          "when": timezone.localtime(r.current.pgh_created_at).strftime("%d/%m/%Y %H:%M"),
          "code": r.project.code}
