@@ -7,10 +7,15 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.contrib.gis.geos import GEOSGeometry
 from playwright.sync_api import expect
 
 from projects import actions
 from projects.models import PLAN_DATE, AdminUnit, Agency, Door, Project, Sector
+from tests.browser.axe import assert_no_violations
+from tests.browser.test_accessibility import log_in as log_in_as
+from tests.browser.test_accessibility import settle
+from tests.browser.test_csp import check, watched  # noqa: F401
 from tests.browser.test_editor import draw_ring, log_in, map_call, screen_point
 
 CODE = "YT-7701"  # unique to this test: the live server's data are shared
@@ -110,3 +115,34 @@ def test_a_drawn_project_is_public_only_after_a_publisher_publishes_it(
         project = Project.objects.get(code=CODE)
     assert project.is_published and project.published_version == project.version == 3
     assert offline.external == []
+
+
+def test_the_review_list_works_under_the_policy_and_reads_well(
+    watched,  # noqa: F811
+    live_url,
+    committed,
+    planner_account,
+):
+    """A project in review (its own, removed afterwards): the map draws its geometry under the
+    Content-Security-Policy, and axe finds nothing serious on the page."""
+    with committed():
+        road = Project.objects.filter(is_published=True).first()
+        project = actions.create_project(
+            Project(code="YT-7702", name="Trạm y tế chờ duyệt (CSP)", sector=road.sector,
+                    lead_agency=road.lead_agency,
+                    geom=GEOSGeometry("MULTIPOINT((109.2 13.8))", srid=4326)),
+            door=Door.SHELL,
+        )  # fmt: skip
+        actions.submit_for_review(project, expected_version=1, door=Door.SHELL)
+    page, errors = watched
+    try:
+        log_in_as(page, live_url, *planner_account, "/review/")
+        response = page.reload()
+        settle(page, ".history-map path.move-new")
+        assert page.locator("#review-YT-7702 table.diff").count() == 1
+        check(page, errors, response)
+        assert_no_violations(page)
+    finally:
+        with committed():
+            project = Project.objects.get(code="YT-7702")
+            actions.delete_project(project, expected_version=project.version, door=Door.SHELL)
