@@ -126,7 +126,10 @@ def bench_peers(n: int, tiles: int = 200) -> dict:
         synthetic.seed(connection, n, prefix="SY")
         with connection.cursor() as cursor:
             # Both servers must serve the same rows: tipg knows nothing of publication.
-            cursor.execute("UPDATE projects_project SET is_published = true")
+            cursor.execute(
+                "UPDATE projects_project SET is_published = true, publication = 'published', "
+                "published_version = version"
+            )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE projects_project")
     connection.close()

@@ -39,7 +39,8 @@ INSERT INTO projects_project (
     code, name, name_en, description, description_en, sector_id, project_type,
     oc4ids_sectors, geom, location_precision, source_srid, location_note, lead_agency_id,
     status, progress_pct, planned_start, planned_end, capital_sources, priority,
-    plan_reference, is_published, is_illustrative, version, created_at, updated_at)
+    plan_reference, is_published, publication, published_version, is_illustrative, version,
+    created_at, updated_at)
 SELECT
     %(prefix)s || '-' || lpad(i::text, 6, '0'),
     'Dự án thử nghiệm ' || i || ' – ' ||
@@ -63,7 +64,8 @@ SELECT
     CASE WHEN st >= 0.375 AND st < 0.625 THEN round((st - 0.375) * 400)::numeric ELSE NULL END,
     make_date(start_year, 1, 1), make_date(start_year + 3, 12, 31), '{}',
     CASE WHEN i %% 4 = 0 THEN '2045' ELSE '2030' END, '',
-    pub < 0.9, true, 1, now(), now()
+    pub < 0.9, CASE WHEN pub < 0.9 THEN 'published' ELSE 'draft' END,
+    CASE WHEN pub < 0.9 THEN 1 END, true, 1, now(), now()
 FROM centres, sectors, agencies
 """
 

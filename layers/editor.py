@@ -145,7 +145,14 @@ def _toolbar_titles() -> dict:
     }
 
 
-def _page(request, form: ProjectEditorForm, project: Project | None, *, status=200, conflict=None):
+def refused_step(request, project: Project, message: str, status: int):
+    """The editor again, saying why a publishing step (submit for review) was refused."""
+    return _page(request, ProjectEditorForm(instance=project), project, status=status,
+                 step_error=message)  # fmt: skip
+
+
+def _page(request, form: ProjectEditorForm, project: Project | None, *, status=200, conflict=None,
+          step_error=None):  # fmt: skip
     boundaries, labels = _boundaries()
     folium_map = build_map(
         tiles_url=settings.MAP_TILES_URL,
@@ -181,6 +188,7 @@ def _page(request, form: ProjectEditorForm, project: Project | None, *, status=2
         "srids": [(srid, f"{SUPPORTED[srid].name} (EPSG:{srid})") for srid in TYPED_SRIDS],
         "kinds": list(zip(KINDS, (_("Points"), _("Line"), _("Polygon")), strict=True)),
         "saved": request.GET.get("saved"),
+        "step_error": step_error,
     }
     return render(request, "layers/editor.html", context, status=status)
 

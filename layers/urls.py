@@ -1,6 +1,6 @@
 from django.urls import path
 
-from layers import account, editor, history, ogc, ogc_writes, tiles, views
+from layers import account, editor, history, ogc, ogc_writes, review, tiles, views
 
 urlpatterns = [
     path("", views.public_map, name="home"),
@@ -11,6 +11,9 @@ urlpatterns = [
     path("edit/new/", editor.new_project, name="editor-new"),
     path("edit/geometry/", editor.geometry, name="editor-geometry"),
     path("edit/<str:code>/", editor.edit_project, name="editor-edit"),
+    path("edit/<str:code>/submit/", review.submit, name="editor-submit"),
+    path("review/", review.review_list, name="review"),
+    path("review/<str:code>/<slug:name>/", review.review_step, name="review-step"),
     path("projects/<str:code>/history/", history.project_history, name="project-history"),
     path(
         "projects/<str:code>/history/<int:event>/restore/",

@@ -50,6 +50,12 @@ def can_see_unpublished(user) -> bool:
     return _signed_in(user) and (user.is_staff or user.has_perm("projects.view_project"))
 
 
+def may_see_review(user) -> bool:
+    """The review list (/review/) shows unpublished work and its diffs: whoever sees the whole
+    picture reads it (planners, GIS staff, publishers); only PUBLISH acts on it."""
+    return can_see_unpublished(user)
+
+
 def visible_projects(user):
     projects = Project.objects.with_relations()
     if can_see_unpublished(user):

@@ -26,8 +26,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from geo.errors import Conflict, ServiceError
-from projects import history
+from geo.errors import Conflict, Forbidden, ServiceError
+from projects import access, history
 from projects.models import (
     AdminUnit,
     Agency,
@@ -36,6 +36,7 @@ from projects.models import (
     ProgressReport,
     Project,
     ProjectAgency,
+    Publication,
 )
 
 __all__ = [
@@ -52,7 +53,9 @@ __all__ = [
     "refresh_admin_units",
     "restore_deleted_project",
     "restore_version",
+    "return_to_draft",
     "set_participations",
+    "submit_for_review",
     "unpublish",
     "update_agency",
     "update_project",
@@ -211,8 +214,15 @@ def create_project(
     (agency, role) pairs, and link the administrative units its geometry touches."""
     if not project._state.adding:
         raise ValueError("create_project() takes a new project; use update_project().")
+    # A new project is a draft unless a publisher (or a trusted caller) creates it published;
+    # `is_published` set alone (fixtures, the demo files) reads as the published state.
+    state = Publication.PUBLISHED if project.is_published else project.publication
+    if state == Publication.PUBLISHED:
+        _require(user, access.PUBLISH, None, _("Only publishers publish projects."))
     with _recorded(user, door, comment):
         project.version = 1
+        for name, value in Project.publication_fields(state, version=1).items():
+            setattr(project, name, value)
         project.full_clean()
         wanted = _wanted_participations(participations)
         project.save(force_insert=True)
@@ -277,32 +287,124 @@ def set_participations(
     )
 
 
+# ---- publishing (docs/publishing.md) ------------------------------------------------------------
+#
+# A project goes draft → in review → published, and back: submit_for_review (GIS editors),
+# publish, return_to_draft and unpublish (publishers). These are the only writers of the
+# publication fields (they are not editable through update_project), and they ask
+# projects.access themselves, so no door (admin, REST, editor, OGC, a restore) can publish
+# without the PUBLISH ability. A caller with no user (the shell, the demo loader) is trusted.
+# Editing a published project keeps it public; the review list shows what changed since its
+# published version (`published_version`), and publishing again accepts the changes.
+
+
+class IllegalTransition(Conflict):
+    """The project is not in a state this step starts from; nothing was written."""
+
+    code = "IllegalTransition"
+
+
+def _require(user, ability: str, project: Project, message: str) -> None:
+    if user is not None and not access.can(user, ability, project):
+        raise Forbidden(message)
+
+
+def _state_label(state: str) -> str:
+    return str(Publication(state).label)
+
+
+def _transition(project, *, allowed_from, to, expected_version, user, door, comment,
+                refuse=None) -> Project:  # fmt: skip
+    """Move the project to publication state `to` from one of `allowed_from`, provided it is
+    still at `expected_version`; one new version, recorded with who, door and comment."""
+    expected = _require_version(project, expected_version)
+    with _recorded(user, door, comment):
+        row = (
+            Project.objects.select_for_update()
+            .filter(pk=project.pk)
+            .values("version", "publication", "published_version")
+            .first()
+        )
+        if row is None or row["version"] != expected:
+            raise StaleVersion(project, current=row and row["version"], expected=expected)
+        problem = refuse(row) if refuse else None
+        if problem is None and row["publication"] not in allowed_from:
+            problem = _(
+                "%(code)s is %(state)s: it cannot become %(to)s from there."
+            ) % {"code": project.code, "state": _state_label(row["publication"]).lower(),
+                 "to": _state_label(to).lower()}  # fmt: skip
+        if problem:
+            raise IllegalTransition(problem)
+        values = Project.publication_fields(to, version=expected + 1)
+        if to != Publication.PUBLISHED:
+            values["published_version"] = row["published_version"]
+        values["updated_at"] = timezone.now()
+        _compare_and_set(project, expected, values)
+        for name, value in values.items():
+            setattr(project, name, value)
+    return project
+
+
+@transaction.atomic
+def submit_for_review(
+    project: Project, *, expected_version: int, user=None, door: Door | str, comment: str = ""
+) -> Project:
+    """A GIS editor asks a publisher to publish a draft."""
+    _require(user, access.CHANGE, project, _("Only GIS editors submit projects for review."))
+    return _transition(project, allowed_from={Publication.DRAFT}, to=Publication.IN_REVIEW,
+                       expected_version=expected_version, user=user, door=door,
+                       comment=comment)  # fmt: skip
+
+
+@transaction.atomic
 def publish(
     project: Project, *, expected_version: int, user=None, door: Door | str, comment: str = ""
 ) -> Project:
-    """Show the project on the public map and API."""
-    return update_project(
+    """Show the project on the public map and API from now on (from in review or draft), or,
+    for a project published and changed since, accept its changes as the published version."""
+    _require(user, access.PUBLISH, project, _("Only publishers publish projects."))
+
+    def unchanged(row):
+        if row["publication"] == Publication.PUBLISHED and (
+            row["published_version"] == row["version"]
+        ):
+            return _("%(code)s is already published, with no change since.") % {
+                "code": project.code
+            }
+        return None
+
+    return _transition(
         project,
-        {"is_published": True},
-        expected_version=expected_version,
-        user=user,
-        door=door,
-        comment=comment,
-    )
+        allowed_from={Publication.DRAFT, Publication.IN_REVIEW, Publication.PUBLISHED},
+        to=Publication.PUBLISHED, expected_version=expected_version, user=user, door=door,
+        comment=comment, refuse=unchanged,
+    )  # fmt: skip
 
 
+@transaction.atomic
+def return_to_draft(
+    project: Project, *, expected_version: int, user=None, door: Door | str, comment: str
+) -> Project:
+    """A publisher sends a project in review back to its editors, saying why."""
+    _require(user, access.PUBLISH, project, _("Only publishers return projects to draft."))
+    if not (comment or "").strip():
+        raise ValidationError(
+            {"comment": _("Say why the project goes back to draft: its editors read it.")}
+        )
+    return _transition(project, allowed_from={Publication.IN_REVIEW}, to=Publication.DRAFT,
+                       expected_version=expected_version, user=user, door=door,
+                       comment=comment.strip())  # fmt: skip
+
+
+@transaction.atomic
 def unpublish(
     project: Project, *, expected_version: int, user=None, door: Door | str, comment: str = ""
 ) -> Project:
-    """Take the project off the public map and API (planners still see it)."""
-    return update_project(
-        project,
-        {"is_published": False},
-        expected_version=expected_version,
-        user=user,
-        door=door,
-        comment=comment,
-    )
+    """Take the project off the public map and API (planners still see it); it is a draft."""
+    _require(user, access.PUBLISH, project, _("Only publishers unpublish projects."))
+    return _transition(project, allowed_from={Publication.PUBLISHED}, to=Publication.DRAFT,
+                       expected_version=expected_version, user=user, door=door,
+                       comment=comment)  # fmt: skip
 
 
 @transaction.atomic

@@ -171,20 +171,28 @@ class ProjectAdmin(MapAdminMixin, ActionAdmin):
         "status",
         "progress_pct",
         "lead_agency",
-        "is_published",
+        "publication",
         "location_precision",
     ]
     list_filter = [
         "sector",
         "status",
-        "is_published",
+        "publication",
         "priority",
         "location_precision",
         "is_illustrative",
     ]
     search_fields = ["code", "name", "name_en"]
     autocomplete_fields = ["lead_agency"]
-    readonly_fields = ["version", "admin_units_list", "created_at", "updated_at", "history_link"]
+    # Publishing is the publishers' step on the review list (/review/): never a checkbox here.
+    readonly_fields = [
+        "publication",
+        "version",
+        "admin_units_list",
+        "created_at",
+        "updated_at",
+        "history_link",
+    ]
     inlines = [ProjectAgencyInline, ProgressReportInline]
     fieldsets = [
         (
@@ -198,7 +206,7 @@ class ProjectAdmin(MapAdminMixin, ActionAdmin):
                     "project_type",
                     "priority",
                     "plan_reference",
-                    "is_published",
+                    "publication",
                     "expected_version",
                 ]
             },
@@ -247,12 +255,6 @@ class ProjectAdmin(MapAdminMixin, ActionAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return access.can(request.user, access.DELETE, obj)
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not access.can(request.user, access.PUBLISH, obj):
-            fields.append("is_published")  # publishing is the publisher's
-        return fields
 
     @admin.display(description=_("administrative units"))
     def admin_units_list(self, project):

@@ -31,7 +31,7 @@ from geo.errors import BadRequest, NotFound
 from projects import access, actions, exports, oc4ids, queries, writes
 from projects.access import can_see_unpublished
 from projects.caching import conditional
-from projects.geojson import PROPERTIES, collection, unit_features
+from projects.geojson import INTERNAL, PROPERTIES, collection, unit_features
 from projects.models import PLAN_DATE, AdminUnit, Agency, Door, Project
 from projects.queries import REST_FILTERS, Parameters, ProjectQuery, read_query, select
 from projects.schema import ref
@@ -100,7 +100,7 @@ LIST_ONLY = [
                "small-scale maps (0–0.1).", {"type": "number", "minimum": 0, "maximum": 0.1}),
     _parameter("properties", "Only these properties, comma-separated (a lighter payload).",
                {"type": "array", "items": {"type": "string",
-                                           "enum": [*PROPERTIES, "is_published"]}}),
+                                           "enum": [*PROPERTIES, *INTERNAL]}}),
 ]  # fmt: skip
 ERRORS = {
     400: OpenApiResponse(ref("Error"), description="A parameter is wrong: `parameter` names it"),
@@ -221,7 +221,7 @@ class ProjectViewSet(viewsets.ViewSet):
         params, query = read_projects(request, LIST_PARAMETERS)
         limit, offset = queries.paging(params)
         simplify = params.number("simplify", 0, 0.1)
-        properties = params.choices("properties", [*PROPERTIES, "is_published"], _("property"))
+        properties = params.choices("properties", [*PROPERTIES, *INTERNAL], _("property"))
         params.check()
         projects = select(request.user, query)
 

@@ -161,7 +161,10 @@ def _reported(path: Path, key: str):
         raise DemoDataError(f"{path.name}, {key}: {'; '.join(exc.messages)}") from exc
 
 
-def load_projects(path: Path, report: LoadReport) -> None:
+def load_projects(path: Path, report: LoadReport) -> list[str]:
+    """Load the projects as drafts; returns the codes the file marks as published (they are
+    published once their progress reports are in, so the published version is the whole)."""
+    to_publish = []
     frame = _read(path, layer="projects").to_crs(STORAGE_SRID)
     sectors = Sector.objects.in_bulk(field_name="code")
     agencies = Agency.objects.in_bulk(field_name="code")
@@ -194,7 +197,6 @@ def load_projects(path: Path, report: LoadReport) -> None:
             planned_end=_date(row.planned_end),
             capital_sources=_list(row.capital_sources),
             plan_reference=_text(row.plan_reference),
-            is_published=bool(row.is_published),
             is_illustrative=bool(row.is_illustrative),
             # The values until the progress reports are loaded (the latest one then sets them).
             status=row.status,
@@ -205,6 +207,14 @@ def load_projects(path: Path, report: LoadReport) -> None:
             actions.create_project(project, participations=participations, door=Door.DEMO)
         report.count("projects")
         report.count("coordinating agencies", len(participations))
+        if row.is_published:
+            to_publish.append(row.code)
+    return to_publish
+
+
+def publish_projects(codes: list[str]) -> None:
+    for project in Project.objects.filter(code__in=codes):
+        actions.publish(project, expected_version=project.version, door=Door.DEMO)
 
 
 def load_progress_reports(path: Path, report: LoadReport) -> None:
@@ -254,6 +264,7 @@ def load_demo_data(directory: Path | None = None) -> LoadReport:
         return report
     load_admin_units(directory / ADMIN_UNITS_FILE, report)
     load_agencies(directory / AGENCIES_FILE, report)
-    load_projects(directory / PROJECTS_FILE, report)
+    to_publish = load_projects(directory / PROJECTS_FILE, report)
     load_progress_reports(directory / PROJECTS_FILE, report)
+    publish_projects(to_publish)
     return report

@@ -18,12 +18,14 @@ from geo.crs import STORAGE_SRID, decimals
 from geo.db import FlipCoordinates, ForcePolygonCCW, PgCast, SimplifyPreserveTopology
 from projects.models import OC4IDS_STATUS, Agency, DataVersion, Sector, Status
 
-# The properties of every feature, in order (planners also get "is_published").
+# The properties of every feature, in order (planners also get INTERNAL).
 PROPERTIES = [
     "code", "name", "name_en", "sector", "sector_name", "project_type", "status", "status_label",
     "oc4ids_status", "progress_pct", "lead_agency", "lead_agency_name", "priority",
     "planned_start", "planned_end", "location_precision", "is_illustrative", "url",
 ]  # fmt: skip
+# What planners see besides: whether the public sees it, and where it is on its way there.
+INTERNAL = ["is_published", "publication"]
 
 
 def geometry_json(geom="geom", *, simplify=None, srid=STORAGE_SRID, flip=False):
@@ -70,6 +72,7 @@ DIRECT = {
     "location_precision": F("location_precision"),
     "is_illustrative": F("is_illustrative"),
     "is_published": F("is_published"),
+    "publication": F("publication"),
 }
 
 
@@ -84,7 +87,7 @@ def features(
     `properties` keeps only those; `stamp` (DataVersion.current()) lets small lookups be reused.
     Direct columns are zipped into each dict in C; derived ones are added only when wanted.
     """
-    allowed = PROPERTIES + (["is_published"] if internal else [])
+    allowed = PROPERTIES + (INTERNAL if internal else [])
     wanted = [p for p in properties if p in allowed] if properties else allowed
     direct = [p for p in wanted if p in DIRECT]
     derived = set(wanted) - set(direct)

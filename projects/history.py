@@ -31,6 +31,7 @@ from projects.models import (
     Project,
     ProjectAgencyEvent,
     ProjectEvent,
+    Publication,
     Sector,
     Status,
 )
@@ -60,6 +61,13 @@ PROJECT_EVENT_FIELDS = [
     for f in ProjectEvent._meta.concrete_fields
     if not f.name.startswith("pgh_") and f.name not in BOOKKEEPING
 ]
+# Where the project is on its way to the public: shown (the state), never restored (only the
+# publishing actions move it, so a restore cannot publish or unpublish).
+PUBLICATION_FIELDS = {"publication", "is_published", "published_version"}
+SHOWN_FIELDS = [
+    f for f in PROJECT_EVENT_FIELDS if f.name not in PUBLICATION_FIELDS - {"publication"}
+]
+RESTORED_FIELDS = [f for f in PROJECT_EVENT_FIELDS if f.name not in PUBLICATION_FIELDS]
 
 PROJECT_KINDS = {
     "insert": gettext_lazy("Created"),
@@ -68,6 +76,9 @@ PROJECT_KINDS = {
     "snapshot": gettext_lazy("State when history began"),
     "publish": gettext_lazy("Published"),
     "unpublish": gettext_lazy("Unpublished"),
+    "submit": gettext_lazy("Submitted for review"),
+    "return": gettext_lazy("Returned to draft"),
+    "accept": gettext_lazy("Changes published"),
     "restore": gettext_lazy("Restored"),
     "related": gettext_lazy("Agencies or progress changed"),
 }
@@ -185,10 +196,11 @@ def _value(event, model_field):
     return getattr(event, model_field.attname)
 
 
-def field_changes(before, after, names: Names) -> list[Change]:
-    """The fields that differ between two project events (before None: every filled field)."""
+def field_changes(before, after, names: Names, *, publication: bool = True) -> list[Change]:
+    """The fields that differ between two project events (before None: every filled field);
+    `publication` False leaves the publication state out (the review's diff)."""
     changes = []
-    for f in PROJECT_EVENT_FIELDS:
+    for f in SHOWN_FIELDS if publication else RESTORED_FIELDS:
         new = _value(after, f)
         old = _value(before, f) if before is not None else None
         if before is None and new in (None, "", []):
@@ -250,8 +262,14 @@ def _kind(event, previous) -> str:
         return label
     if (event.pgh_context or {}).get("restored_from"):
         return "restore"
-    if previous is not None and previous.is_published != event.is_published:
+    if previous is None:
+        return "update"
+    if previous.is_published != event.is_published:
         return "publish" if event.is_published else "unpublish"
+    if previous.publication != event.publication:
+        return "submit" if event.publication == "in_review" else "return"
+    if event.is_published and previous.published_version != event.published_version:
+        return "accept"
     return "update"
 
 
@@ -326,7 +344,7 @@ def participations_at(event: ProjectEvent) -> set[tuple[int, str]]:
 def state_at(event: ProjectEvent) -> State:
     missing = []
     values = {}
-    for f in PROJECT_EVENT_FIELDS:
+    for f in RESTORED_FIELDS:
         value = _value(event, f)
         if isinstance(f, models.ForeignKey):
             instance = f.related_model.objects.filter(pk=value).first()
@@ -402,3 +420,68 @@ def event_project_id(event) -> int:
 
 def usernames(ids) -> dict[int, str]:
     return dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username"))
+
+
+# ---- the review: what waits for a publisher, and what changed since it was published --------
+
+
+@dataclass
+class Review:
+    project: Project
+    current: ProjectEvent
+    published: ProjectEvent | None  # the last published version (None: never published)
+    changes: list[Change]
+    moved: tuple[dict | None, dict] | None = None  # (published, current) GeoJSON geometries
+
+
+def _version_event(project_id: int, number: int | None) -> ProjectEvent | None:
+    if number is None:
+        return None
+    return (
+        ProjectEvent.objects.filter(pgh_obj_id=project_id, version=number)
+        .exclude(pgh_label="delete")
+        .order_by("-pgh_id")
+        .first()
+    )
+
+
+def _participation_changes(before, after, names: Names) -> list[Change]:
+    old = participations_at(before) if before is not None else set()
+    new = participations_at(after)
+    roles = dict(AgencyRole.choices)
+    label = _("Coordinating agency")
+    text = lambda pair: f"{names.of_agency(pair[0])} — {roles.get(pair[1], pair[1])}"  # noqa: E731
+    return [Change(label, text(p), None) for p in sorted(old - new)] + [
+        Change(label, None, text(p)) for p in sorted(new - old)
+    ]
+
+
+def review(project: Project) -> Review | None:
+    """The project's current version against its last published one (every field, for a
+    project never published); None when nothing a reader sees differs."""
+    current = _version_event(project.pk, project.version)
+    if current is None:
+        return None
+    published = _version_event(project.pk, project.published_version)
+    names = Names([e for e in (current, published) if e is not None])
+    changes = field_changes(published, current, names, publication=False)
+    changes += _participation_changes(published, current, names)
+    if published is not None and not changes:
+        return None
+    moved = None
+    if published is None or not _same(published.geom, current.geom):
+        old = _geojson(published.geom) if published is not None else None
+        moved = (old, _geojson(current.geom))
+    return Review(project, current, published, changes, moved)
+
+
+def reviews() -> list[Review]:
+    """Projects in review, then published ones changed since they were published, by code."""
+    waiting = Project.objects.filter(
+        models.Q(publication=Publication.IN_REVIEW)
+        | models.Q(publication=Publication.PUBLISHED)
+        & ~models.Q(published_version=models.F("version"))
+    ).order_by(
+        models.Case(models.When(publication=Publication.IN_REVIEW, then=0), default=1), "code"
+    )
+    return [r for r in map(review, waiting.with_relations()) if r is not None]

@@ -347,6 +347,17 @@ def _percent_check(field: str) -> models.CheckConstraint:
     )
 
 
+class Publication(models.TextChoices):
+    """Where a project is on its way to the public (docs/publishing.md): GIS editors submit a
+    draft for review, a publisher publishes it (or returns it with a comment) and may take it
+    off again. Only a published project is public; `Project.is_published` says the same as a
+    boolean (a constraint keeps the two equal) for the indexed read rule and the tiles."""
+
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+
+
 class ProjectQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
@@ -446,8 +457,27 @@ class Project(BilingualName):
         blank=True,
         help_text=_("Where the plan names this work (e.g. II.1)."),
     )
+    publication = models.CharField(
+        _("publication"),
+        max_length=16,
+        choices=Publication.choices,
+        default=Publication.DRAFT,
+        db_default=Publication.DRAFT,
+        editable=False,  # changed only by the publishing actions (projects/actions.py)
+    )
+    # The stored flag every read rule and the tile index use: publication == published.
     is_published = models.BooleanField(
-        _("published"), default=False, help_text=_("Visible on the public map and API.")
+        _("published"),
+        default=False,
+        editable=False,
+        help_text=_("Visible on the public map and API."),
+    )
+    published_version = models.PositiveIntegerField(
+        _("last published version"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The version a publisher last published: the review shows changes since."),
     )
     is_illustrative = models.BooleanField(
         _("illustrative values"),
@@ -498,6 +528,15 @@ class Project(BilingualName):
                 condition=Q(status__in=Status.values), name="project_status_known"
             ),
             models.CheckConstraint(
+                condition=Q(publication__in=Publication.values), name="project_publication_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_published=True, publication=Publication.PUBLISHED)
+                | (Q(is_published=False) & ~Q(publication=Publication.PUBLISHED)),
+                name="project_published_flag",
+                violation_error_message=_("The published flag must follow the publication state."),
+            ),
+            models.CheckConstraint(
                 condition=Q(project_type__in=ProjectType.values), name="project_type_known"
             ),
             models.CheckConstraint(
@@ -539,6 +578,16 @@ class Project(BilingualName):
 
     def get_absolute_url(self):
         return reverse("project-page", kwargs={"code": self.code})
+
+    @staticmethod
+    def publication_fields(state: str, *, version: int | None = None) -> dict:
+        """The stored fields of a publication state, which move together; `version` is the
+        one being published (for a published state)."""
+        published = state == Publication.PUBLISHED
+        values = {"publication": state, "is_published": published}
+        if published:
+            values["published_version"] = version
+        return values
 
     @property
     def display_location_note(self) -> str:
@@ -711,6 +760,7 @@ class Door(models.TextChoices):
     API = "api", _("REST API")
     OGC = "ogc", _("OGC API")
     EDITOR = "editor", _("Map editor")
+    REVIEW = "review", _("Review list")
     IMPORT = "import", _("File import")
     DEMO = "demo", _("Demo data loader")
     SHELL = "shell", _("Command line")

@@ -5,7 +5,14 @@ The REST API's OpenAPI document (drf-spectacular) gets them as components throug
 describe the real responses: Multi* geometries, nullable values, the error shape.
 """
 
-from projects.models import OC4IDS_STATUS, LocationPrecision, Priority, ProjectType, Status
+from projects.models import (
+    OC4IDS_STATUS,
+    LocationPrecision,
+    Priority,
+    ProjectType,
+    Publication,
+    Status,
+)
 
 
 def _nullable(schema: dict) -> dict:
@@ -38,6 +45,11 @@ PROJECT_PROPERTIES = {
     },
     "url": {**STRING, "description": "The project's page on this site (a path)."},
     "is_published": {"type": "boolean", "description": "Planners only."},
+    "publication": {
+        "type": "string",
+        "enum": list(Publication.values),
+        "description": "Planners only; read-only (publishers publish, GIS editors submit).",
+    },
 }
 
 UNIT_PROPERTIES = {
@@ -145,7 +157,8 @@ UNIT_FEATURE = feature(UNIT_PROPERTIES)
 # writable fields besides; sector and lead agency by code.
 NUMBER = {"type": "number"}
 PROJECT_INPUT_PROPERTIES = {
-    **{name: schema for name, schema in PROJECT_PROPERTIES.items() if name != "is_published"},
+    **{name: schema for name, schema in PROJECT_PROPERTIES.items()
+       if name not in ("is_published", "publication")},
     "is_published": {"type": "boolean", "description": "Publishers only."},
     "description": STRING, "description_en": STRING,
     "disbursement_pct": _nullable({**NUMBER, "minimum": 0, "maximum": 100}),

@@ -11,7 +11,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from geo.crs import STORAGE_SRID, decimals
 from projects.access import can_see_unpublished
-from projects.geojson import PROPERTIES
+from projects.geojson import INTERNAL, PROPERTIES
 from projects.models import Agency, ProgressReport, Project
 
 
@@ -31,13 +31,14 @@ class ProjectSerializer(GeoFeatureModelSerializer):
         model = Project
         geo_field = "geom"
         id_field = "code"
-        fields = [*PROPERTIES, "is_published"]
+        fields = [*PROPERTIES, *INTERNAL]
 
     def get_fields(self):
         fields = super().get_fields()
         request = self.context.get("request")
         if not can_see_unpublished(request.user if request else None):
-            fields.pop("is_published")
+            for name in INTERNAL:
+                fields.pop(name)
         return fields
 
     def to_representation(self, instance):

@@ -15,6 +15,7 @@ import orjson
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from geo.crs import STORAGE_SRID, to_storage
@@ -37,7 +38,8 @@ WRITABLE = [
     "location_precision", "location_note", "location_note_en", "plan_reference",
     "is_illustrative", "is_published", "source_srid",
 ]  # fmt: skip
-READ_ONLY = ["sector_name", "status_label", "oc4ids_status", "lead_agency_name", "url"]
+READ_ONLY = ["sector_name", "status_label", "oc4ids_status", "lead_agency_name", "url",
+             "publication"]  # fmt: skip
 BY_CODE = {"sector": Sector, "lead_agency": Agency}
 # The model's field names as a Feature spells them.
 SPELLING = {"geom": "geometry"}
@@ -265,17 +267,24 @@ def create(request, changes: dict, *, door) -> Project:
 
 
 def change(request, project: Project, changes: dict, *, door) -> Project:
-    """Apply a Feature's changes to `project`, based on the version named in If-Match."""
-    # Publishing is the publisher's; any other change the editor's.
+    """Apply a Feature's changes to `project`, based on the version named in If-Match.
+    Publishing is the publisher's (through the publishing actions), anything else the
+    editor's; both in one transaction, so all of it is written or none."""
     changed = {name for name, value in changes.items() if getattr(project, name) != value}
+    published = changes.pop("is_published", project.is_published)
     if "is_published" in changed:
         require(request.user, access.PUBLISH, project)
     if changed - {"is_published"} or not changed:
         require(request.user, access.CHANGE, project)
     version = expected_version(request, project)
+    who = {"user": request.user, "door": door, "comment": comment(request)}
     try:
-        actions.update_project(project, changes, expected_version=version, user=request.user,
-                               door=door, comment=comment(request))  # fmt: skip
+        with transaction.atomic():
+            if changed - {"is_published"} or not changed:
+                actions.update_project(project, changes, expected_version=version, **who)
+            if "is_published" in changed:
+                step = actions.publish if published else actions.unpublish
+                step(project, expected_version=project.version, **who)
     except actions.StaleVersion as error:
         raise from_stale(project, error) from error
     except ValidationError as error:

@@ -75,6 +75,10 @@ ROUTES = {
     "editor-new": [Walk("/edit/new/", 302, 403)],
     "editor-edit": [Walk("/edit/GT-02/", 302, 403), Walk("/edit/YT-02/", 302, 403)],
     "editor-geometry": [Walk("/edit/geometry/", 405, 405)],
+    "editor-submit": [Walk("/edit/GT-02/submit/", 405, 405)],  # a form's POST only
+    # The review list: a login for the public; nothing in the small world waits for review.
+    "review": [Walk("/review/", 302)],
+    "review-step": [Walk("/review/GT-02/publish/", 405, 405)],
     "map-export": [lists("/export/map.html"), lists("/export/map.html?status=proposed",
                                                     {"YT-02"}),
                    lists("/export/map.html?q=tram bien ap", {"DN-01"}),

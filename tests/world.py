@@ -185,7 +185,8 @@ def build_world() -> World:
             description=spec.get("description", ""), sector=sectors[spec["sector"]],
             status=spec["status"], progress_pct=spec.get("progress_pct"),
             geom=GEOSGeometry(spec["geom"], srid=4326), lead_agency=agencies[spec["lead"]],
-            planned_start=start, planned_end=end, is_published=spec["published"],
+            planned_start=start, planned_end=end,
+            **Project.publication_fields("published" if spec["published"] else "draft", version=1),
             priority=spec.get("priority", "2030"), is_illustrative=True,
         )  # fmt: skip
         for agency, role in spec.get("coordinators", []):
@@ -205,7 +206,8 @@ def add_hostile_project(world: World | None = None, code: str = "TM-99") -> Proj
         code=code, name=HOSTILE_NAME, name_en="<script>window.__xss=2</script>",
         description="<svg onload=window.__xss=3>", sector=Sector.objects.get(code="TM"),
         status="preparing", geom=GEOSGeometry("MULTIPOINT((109.105 13.887))", srid=4326),
-        lead_agency=agency, is_published=True, is_illustrative=True,
+        lead_agency=agency, is_illustrative=True,
+        **Project.publication_fields("published", version=1),
     )  # fmt: skip
 
 

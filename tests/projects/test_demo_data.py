@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max
 
 from geo.crs import transformer
 from projects import actions
@@ -210,3 +210,16 @@ def test_a_shapefile_without_prj_is_refused(empty_database, tmp_path):
     (tmp_path / "admin_units_vn2000.prj").unlink()
     with pytest.raises(DemoDataError, match="no coordinate system"):
         load_demo_data(tmp_path)
+
+
+def test_the_demo_publishes_whole_projects_and_leaves_nothing_to_review(empty_database):
+    """Published projects are published after their reports are in: the published version
+    is the current one, so the review list starts empty."""
+    from projects import history
+
+    load_demo_data()
+    published = Project.objects.filter(publication="published")
+    assert published.count() >= 10
+    assert not published.exclude(published_version=F("version")).exists()
+    assert history.reviews() == []
+    assert set(Project.objects.values_list("publication", flat=True)) == {"draft", "published"}

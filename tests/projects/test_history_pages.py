@@ -5,7 +5,7 @@ across projects in a period; and who may see what."""
 import datetime
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.contrib.gis.geos import GEOSGeometry
 from django.test import Client
 from django.utils import timezone
@@ -20,7 +20,10 @@ MOVED = "MULTIPOINT((109.17 13.845))"
 
 @pytest.fixture
 def editor(db):
-    return User.objects.create_user("editor", password="editor-pass-2026")
+    """Edits and publishes (the publishing actions ask for the publisher role)."""
+    user = User.objects.create_user("editor", password="editor-pass-2026")
+    user.groups.add(*Group.objects.filter(name__in=["gis_editor", "publisher"]))
+    return user
 
 
 @pytest.fixture

@@ -361,6 +361,9 @@
             return;
           }
           form.elements.expected_version.value = data.version;
+          // The submit-for-review form names the version it submits: the one just saved.
+          const submitted = document.querySelector('#review-form [name=expected_version]');
+          if (submitted) submitted.value = data.version;
           say(format(msg.saved, {version: data.version}));
           return;
         }
