@@ -9,7 +9,6 @@ read on the server (geo.parsing), VN-2000 included.
 """
 
 import orjson
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
@@ -25,23 +24,17 @@ from geo.crs import SUPPORTED
 from geo.errors import NotFound
 from geo.parsing import KINDS, TYPED_SRIDS, parse_geometry
 from layers.forms import ProjectEditorForm
-from layers.maps import build_map, render_parts
-from layers.views import _boundaries, _extent, _layer_names
-from projects import actions
+from layers.maps import base_map
+from projects import access, actions
 from projects.models import Door, Project, diagnose_project_geometry
 
 
-def may_edit(user, project: Project | None = None) -> bool:
-    """Whether `user` may create a project (`project` None) or change this one: the editor's
-    one access decision, to be answered by projects.access once roles live there."""
-    return user.has_perm("projects.add_project" if project is None else "projects.change_project")
-
-
-def _refused(request, project: Project | None = None):
-    """The login page for the public, a 403 for a user who may not edit; None when allowed."""
+def _refused(request, ability: str, project: Project | None = None):
+    """The login page for the public, a 403 for a user projects.access does not allow;
+    None when allowed."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not may_edit(request.user, project):
+    if not access.can(request.user, ability, project):
         raise PermissionDenied
     return None
 
@@ -153,15 +146,8 @@ def refused_step(request, project: Project, message: str, status: int):
 
 def _page(request, form: ProjectEditorForm, project: Project | None, *, status=200, conflict=None,
           step_error=None):  # fmt: skip
-    boundaries, labels = _boundaries()
-    folium_map = build_map(
-        tiles_url=settings.MAP_TILES_URL,
-        tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
-        boundaries=boundaries,
-        labels=labels,
-        names=_layer_names(),
-    )
-    parts = render_parts(folium_map)
+    base = base_map()
+    parts = base.parts
     geometry = form["geom"].value()
     try:
         geometry = orjson.loads(geometry) if geometry else None
@@ -173,7 +159,7 @@ def _page(request, form: ProjectEditorForm, project: Project | None, *, status=2
         "geometryUrl": reverse("editor-geometry"),
         "code": project.code if project else None,
         "geometry": geometry,
-        "fitBounds": _extent(boundaries),
+        "fitBounds": base.province_bounds,
         "problem": _problem_json(form.geometry_problem),
         "conflict": conflict,
         "messages": _messages(),
@@ -206,7 +192,7 @@ def _project(code: str) -> Project:
 @require_http_methods(["GET", "POST"])
 def new_project(request):
     """A new project: draw it, fill in the form, save (version 1)."""
-    if refused := _refused(request):
+    if refused := _refused(request, access.CREATE):
         return refused
     return _edit(request, None)
 
@@ -214,10 +200,10 @@ def new_project(request):
 @require_http_methods(["GET", "POST"])
 def edit_project(request, code):
     """An existing project, at the version the page is opened at."""
-    if refused := _refused(request, Project()):  # the public learns nothing of the code
+    if refused := _refused(request, access.CHANGE):  # the public learns nothing of the code
         return refused
     project = _project(code)
-    if refused := _refused(request, project):
+    if refused := _refused(request, access.CHANGE, project):
         return refused
     return _edit(request, project)
 
@@ -288,7 +274,7 @@ def _save(request, form: ProjectEditorForm, project: Project | None, comment: st
 def geometry(request):
     """Read a typed or pasted geometry (`text`, `srid`, `kind`) or check a drawn one
     (`geometry`, GeoJSON): answers the geometry in WGS 84 and what the gate would refuse."""
-    if refused := _refused(request, Project()):  # anyone who may change projects
+    if refused := _refused(request, access.CHANGE):  # anyone who may change projects
         return refused
     if "text" in request.POST:
         try:

@@ -1,7 +1,7 @@
 """History pages: a project's versions with a readable diff and a map of the moves, restoring a
 version or a deleted project (GIS editors), and the changes across projects in a period.
 
-Who may do what is decided by projects.history.history_rights. The public reads no history:
+Who may do what is projects.access's answer (VIEW_HISTORY, RESTORE). The public reads no history:
 old versions hold unpublished states and internal notes. For a project the public cannot see
 the answer is 404, as for a code that never existed; an anonymous visitor asking for a
 published project's history is sent to log in.
@@ -10,7 +10,6 @@ published project's history is sent to log in.
 import datetime
 
 import orjson
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -25,10 +24,9 @@ from django.utils.translation import gettext as _
 
 from geo.errors import BadRequest, NotFound
 from geo.http import read_only
-from layers.maps import build_map, render_parts
+from layers.maps import base_map
 from layers.templatetags.mapformat import percent, vnd
-from layers.views import _boundaries, _layer_names
-from projects import actions, history, queries
+from projects import access, actions, history, queries
 from projects.access import visible_projects
 from projects.history import ReportValue
 from projects.models import AgencyRole, Door, Project, ProjectEvent
@@ -47,11 +45,13 @@ MOVE_STYLES = {
 # ---- access ---------------------------------------------------------------------------------
 
 
-def _rights_or_refuse(request, code: str | None = None, *, restore: bool = False):
-    """The user's rights, or the refusal: login for an anonymous visitor of a published
-    project, 404 otherwise (an unpublished project's existence is not told)."""
-    rights = history.history_rights(request.user)
-    if rights.restore if restore else rights.see:
+def _rights_or_refuse(request, code: str | None = None, *, restore: bool = False) -> dict:
+    """What the user may do here (`see`, `restore`, for the templates), or the refusal: login
+    for an anonymous visitor of a published project, 404 otherwise (an unpublished project's
+    existence is not told)."""
+    granted = access.abilities(request.user)
+    rights = {"see": access.VIEW_HISTORY in granted, "restore": access.RESTORE in granted}
+    if rights["restore"] if restore else rights["see"]:
         return rights
     public = code is not None and visible_projects(request.user).filter(code=code).exists()
     if public and not request.user.is_authenticated:
@@ -184,16 +184,8 @@ def _restore_url(version, project, code) -> str | None:
 
 
 def _move_map(moves: list[dict]) -> dict:
-    boundaries, labels = _boundaries()
     last = moves[-1]
-    folium_map = build_map(
-        tiles_url=settings.MAP_TILES_URL,
-        tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
-        boundaries=boundaries,
-        labels=labels,
-        names=_layer_names(),
-    )
-    parts = render_parts(folium_map)
+    parts = base_map().parts
     config = {
         "mapName": parts["name"],
         "moves": moves,

@@ -4,17 +4,29 @@ Folium points every map at CDNs by default (Leaflet, jQuery, Bootstrap, Font Awe
 map instance gets our own static files instead, and the page renders the map's parts into our
 templates. Project features are not inlined on the live pages: the page script loads them by
 viewport from the API. Only the small reference layers (boundaries) are embedded.
+
+`base_map()` is the base every map page shares (the configured tiles, the plan's boundaries
+and district names, the layer names in the page's language), rendered into parts; the pages
+differ only in its arguments.
 """
 
 import html
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 import folium
+import orjson
 from branca.element import MacroElement
+from django.conf import settings
+from django.contrib.gis.db.models.functions import AsGeoJSON, PointOnSurface
 from django.templatetags.static import static
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from jinja2 import Template
 
 from geo.region import PROVINCE_CENTRE_LONLAT, PROVINCE_ZOOM
+from projects.models import PLAN_DATE, AdminUnit, DataVersion
 
 # No jQuery (88 KiB on every map page): folium's own script calls it only for keep_in_front(),
 # which we do not use; tests/layers/test_pages.py checks that no map page loads or calls it.
@@ -148,4 +160,96 @@ def render_parts(m: folium.Map) -> dict[str, str]:
         "header": _GLOBALS.sub("", _VIEWPORT_META.sub("", figure.header.render())),
         "html": figure.html.render(),
         "script": figure.script.render(),
+    }
+
+
+# ---- the base map every page shares -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BaseMap:
+    parts: dict[str, str]  # render_parts() of the map
+    boundaries: dict  # the GeoJSON drawn (callers must not modify it: it is cached)
+
+    @property
+    def province_bounds(self) -> list[list[float]] | None:
+        return _extent(self.boundaries)
+
+
+def base_map(
+    *, centre: tuple[float, float] = PROVINCE_CENTRE, zoom: float = PROVINCE_ZOOM, tiles=True
+) -> BaseMap:
+    """The province's base map as the pages show it: the configured base tiles (none with
+    `tiles` False, for a file that must work offline), the plan's boundaries and district
+    names, named in the page's language, centred on `centre` at `zoom`."""
+    boundaries, labels = _boundaries()
+    folium_map = build_map(
+        centre=centre,
+        zoom=zoom,
+        tiles_url=settings.MAP_TILES_URL if tiles else "",
+        tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
+        boundaries=boundaries,
+        labels=labels,
+        names=_layer_names(),
+    )
+    return BaseMap(render_parts(folium_map), boundaries)
+
+
+def _boundaries() -> tuple[dict, list[tuple[float, float, str]]]:
+    """The plan's province and districts as GeoJSON, and a label point for each district."""
+    return _boundaries_for(DataVersion.current(), get_language())
+
+
+@lru_cache(maxsize=8)
+def _boundaries_for(stamp: tuple, language: str):
+    """Read once per data stamp and language (every map page draws them; they rarely
+    change). Callers must not modify the result."""
+    units = (
+        AdminUnit.objects.valid_on(PLAN_DATE)
+        .exclude(geom=None)
+        .annotate(geojson=AsGeoJSON("geom", precision=5), label=PointOnSurface("geom"))
+        .order_by("level", "code")
+    )
+    collection = {"type": "FeatureCollection", "features": []}
+    labels = []
+    for unit in units:
+        collection["features"].append(
+            {
+                "type": "Feature",
+                "geometry": orjson.loads(unit.geojson),
+                "properties": {
+                    "code": unit.code,
+                    "level": unit.level,
+                    # Folium's tooltip inserts this as HTML: escaped, it shows as text.
+                    "display_name": html.escape(unit.display_name),
+                },
+            }
+        )
+        if unit.level == AdminUnit.Level.DISTRICT:
+            labels.append((unit.label.y, unit.label.x, unit.display_name))
+    return collection, labels
+
+
+def _extent(collection: dict) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the province, for Leaflet's fitBounds."""
+    province = [f for f in collection["features"] if f["properties"]["level"] == "province"]
+    if not province:
+        return None
+    lons, lats = [], []
+    for polygon in province[0]["geometry"]["coordinates"]:
+        for lon, lat in polygon[0]:
+            lons.append(lon)
+            lats.append(lat)
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def _layer_names() -> dict[str, str]:
+    return {
+        "basemap": _("Base map"),
+        "province": _("Province boundary"),
+        "district": _("District boundaries (to 30/6/2025)"),
+        "labels": _("District names"),
+        "zoom_in": _("Zoom in"),
+        "zoom_out": _("Zoom out"),
+        "map": _("Map of the projects"),
     }

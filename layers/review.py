@@ -8,7 +8,6 @@ PUBLISH ability acts, and the actions themselves check it again. A stale page or
 project's state does not allow answers 409 with the list and the reason; nothing is written.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,8 +22,7 @@ from django.views.decorators.http import require_POST
 from geo.errors import Forbidden, NotFound
 from geo.http import read_only
 from layers.history import MOVE_STYLES, _rows, _who
-from layers.maps import build_map, render_parts
-from layers.views import _boundaries, _layer_names
+from layers.maps import base_map
 from projects import access, actions, history, queries
 from projects.models import Door, Project
 from projects.queries import Parameters
@@ -85,15 +83,7 @@ def _page(request, *, status=200, error=None, comment="", failed_code=None):
         "comment": comment,
     }
     if moves:
-        boundaries, labels = _boundaries()
-        folium_map = build_map(
-            tiles_url=settings.MAP_TILES_URL,
-            tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
-            boundaries=boundaries,
-            labels=labels,
-            names=_layer_names(),
-        )
-        parts = render_parts(folium_map)
+        parts = base_map().parts
         context.update(
             map=parts,
             styles=MOVE_STYLES,

@@ -1,13 +1,9 @@
 """Map pages: the public map, the planner map, the project page and the standalone export."""
 
 import datetime
-import html
-from functools import lru_cache
 
 import orjson
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.contrib.gis.db.models.functions import AsGeoJSON, PointOnSurface
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -22,14 +18,14 @@ from geo.http import read_only
 from layers.charts import ChartText, planned_pct, progress_chart_svg
 from layers.forms import MapFilterForm
 from layers.locator import locator_svg
-from layers.maps import MAX_ZOOM, MIN_ZOOM, PROVINCE_CENTRE, PROVINCE_ZOOM, build_map, render_parts
+from layers.maps import MAX_ZOOM, MIN_ZOOM, PROVINCE_CENTRE, PROVINCE_ZOOM, base_map
 from layers.standalone import inline_assets
 from layers.styles import STATUS_STYLES, map_styles, status_line_svg, status_symbol_svg
 from layers.templatetags.mapformat import percent
 from projects import exports, queries
 from projects.access import can_see_unpublished, visible_projects
 from projects.geojson import features
-from projects.models import PLAN_DATE, AdminUnit, DataVersion, Status
+from projects.models import AdminUnit, Status
 from projects.queries import Parameters
 
 # The map pages' own parameters: the filters their panel sets, and the view (lat, lon, z).
@@ -44,41 +40,6 @@ TILES_MAX_ZOOM = 16  # above it a view is small enough for GeoJSON: tiles are ne
 LIST_LIMIT = 200  # projects listed under the map (the list says when it holds fewer than match)
 
 
-def _boundaries() -> tuple[dict, list[tuple[float, float, str]]]:
-    """The plan's province and districts as GeoJSON, and a label point for each district."""
-    return _boundaries_for(DataVersion.current(), get_language())
-
-
-@lru_cache(maxsize=8)
-def _boundaries_for(stamp: tuple, language: str):
-    """Read once per data stamp and language (every map page draws them; they rarely
-    change). Callers must not modify the result."""
-    units = (
-        AdminUnit.objects.valid_on(PLAN_DATE)
-        .exclude(geom=None)
-        .annotate(geojson=AsGeoJSON("geom", precision=5), label=PointOnSurface("geom"))
-        .order_by("level", "code")
-    )
-    collection = {"type": "FeatureCollection", "features": []}
-    labels = []
-    for unit in units:
-        collection["features"].append(
-            {
-                "type": "Feature",
-                "geometry": orjson.loads(unit.geojson),
-                "properties": {
-                    "code": unit.code,
-                    "level": unit.level,
-                    # Folium's tooltip inserts this as HTML: escaped, it shows as text.
-                    "display_name": html.escape(unit.display_name),
-                },
-            }
-        )
-        if unit.level == AdminUnit.Level.DISTRICT:
-            labels.append((unit.label.y, unit.label.x, unit.display_name))
-    return collection, labels
-
-
 def _read(request, *, planner: bool, accepted=MAP_PARAMETERS):
     """The page's parameters: the panel's filters (a 400 page naming a bad one) and the view
     from the permalink (lat, lon, z), or the province to be fitted."""
@@ -91,31 +52,6 @@ def _read(request, *, planner: bool, accepted=MAP_PARAMETERS):
     if lat is None or lon is None or zoom is None:
         return query, (PROVINCE_CENTRE, PROVINCE_ZOOM, True)
     return query, ((lat, lon), round(zoom * 4) / 4, False)
-
-
-def _extent(collection: dict) -> list[list[float]] | None:
-    """[[south, west], [north, east]] of the province, for Leaflet's fitBounds."""
-    province = [f for f in collection["features"] if f["properties"]["level"] == "province"]
-    if not province:
-        return None
-    lons, lats = [], []
-    for polygon in province[0]["geometry"]["coordinates"]:
-        for lon, lat in polygon[0]:
-            lons.append(lon)
-            lats.append(lat)
-    return [[min(lats), min(lons)], [max(lats), max(lons)]]
-
-
-def _layer_names() -> dict[str, str]:
-    return {
-        "basemap": _("Base map"),
-        "province": _("Province boundary"),
-        "district": _("District boundaries (to 30/6/2025)"),
-        "labels": _("District names"),
-        "zoom_in": _("Zoom in"),
-        "zoom_out": _("Zoom out"),
-        "map": _("Map of the projects"),
-    }
 
 
 def _messages() -> dict[str, str]:
@@ -166,18 +102,9 @@ def _exports() -> list[dict]:
 
 def _map_context(request, view, *, planner: bool, standalone: bool = False) -> dict:
     form = MapFilterForm(request.GET or None, planner=planner)
-    boundaries, labels = _boundaries()
     centre, zoom, fit = view
-    folium_map = build_map(
-        centre=centre,
-        zoom=zoom,
-        tiles_url="" if standalone else settings.MAP_TILES_URL,
-        tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
-        boundaries=boundaries,
-        labels=labels,
-        names=_layer_names(),
-    )
-    parts = render_parts(folium_map)
+    base = base_map(centre=centre, zoom=zoom, tiles=not standalone)
+    parts = base.parts
     layers = [
         {"slug": layer.slug, "sector": layer.sector.code, "name": layer.display_name,
          "color": layer.color}
@@ -207,7 +134,7 @@ def _map_context(request, view, *, planner: bool, standalone: bool = False) -> d
         ),
         "tileMaxZoom": TILES_MAX_ZOOM,
         "features": None,
-        "fitBounds": _extent(boundaries) if fit else None,
+        "fitBounds": base.province_bounds if fit else None,
     }
     legend = [
         {"value": value, "label": label, "symbol": status_symbol_svg(value),
@@ -318,19 +245,11 @@ def project_detail(request, code):
     reports = list(
         project.progress_reports.select_related("reporting_agency").order_by("report_date")
     )
-    boundaries, labels = _boundaries()
     geometry = orjson.loads(project.geom.geojson)
     extent = project.geom.extent
-    folium_map = build_map(
-        centre=((extent[1] + extent[3]) / 2, (extent[0] + extent[2]) / 2),
-        zoom=12,
-        tiles_url=settings.MAP_TILES_URL,
-        tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
-        boundaries=boundaries,
-        labels=labels,
-        names=_layer_names(),
-    )  # fmt: skip
-    parts = render_parts(folium_map)
+    parts = base_map(
+        centre=((extent[1] + extent[3]) / 2, (extent[0] + extent[2]) / 2), zoom=12
+    ).parts
     style = STATUS_STYLES[Status(project.status)]
     context = {
         "project": project,

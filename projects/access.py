@@ -19,6 +19,7 @@ from projects.models import Agency, Project, Sector
 
 VIEW = "view"
 VIEW_UNPUBLISHED = "view_unpublished"
+VIEW_HISTORY = "view_history"
 CREATE = "create"
 CHANGE = "change"
 DELETE = "delete"
@@ -26,8 +27,8 @@ RESTORE = "restore"
 PUBLISH = "publish"
 REPORT_PROGRESS = "report_progress"
 MANAGE = "manage"
-ABILITIES = (VIEW, VIEW_UNPUBLISHED, CREATE, CHANGE, DELETE, RESTORE, PUBLISH, REPORT_PROGRESS,
-             MANAGE)  # fmt: skip
+ABILITIES = (VIEW, VIEW_UNPUBLISHED, VIEW_HISTORY, CREATE, CHANGE, DELETE, RESTORE, PUBLISH,
+             REPORT_PROGRESS, MANAGE)  # fmt: skip
 
 # Ability → the permission that grants it (on any project the user can see).
 _BY_PERMISSION = {
@@ -144,8 +145,12 @@ def abilities(user, project: Project | None = None) -> frozenset[str]:
     granted.add(VIEW)
     if _signed_in(user):
         if can_see_unpublished(user):
-            granted.add(VIEW_UNPUBLISHED)
+            # Old versions hold unpublished states and internal notes: history is read by
+            # those who see the whole picture, never by the public or a reporter.
+            granted.update((VIEW_UNPUBLISHED, VIEW_HISTORY))
         granted.update(a for a, perm in _BY_PERMISSION.items() if user.has_perm(perm))
+        if VIEW_HISTORY not in granted:
+            granted.discard(RESTORE)  # a restore starts from reading the old version
     return frozenset(granted)
 
 

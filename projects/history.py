@@ -21,7 +21,6 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from projects.access import can_see_unpublished
 from projects.models import (
     Agency,
     AgencyRole,
@@ -35,22 +34,6 @@ from projects.models import (
     Sector,
     Status,
 )
-
-# ---- who may see and restore (one helper, to move into projects/access.py with the roles) ----
-
-
-@dataclass(frozen=True)
-class HistoryRights:
-    see: bool  # every version of every project, unpublished ones included
-    restore: bool  # write an old version back, bring a deleted project back
-
-
-def history_rights(user) -> HistoryRights:
-    """Planners and GIS staff read history; GIS editors (change_project) restore. The public
-    reads none: old versions hold unpublished states and internal notes."""
-    see = can_see_unpublished(user)
-    return HistoryRights(see=see, restore=see and user.has_perm("projects.change_project"))
-
 
 # ---- reading events ------------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.test import Client
 from django.utils import timezone
 
-from projects import actions, history
+from projects import access, actions, history
 from projects.models import AgencyRole, Door, Project, ProjectEvent, Status
 
 pytestmark = pytest.mark.django_db
@@ -253,12 +253,16 @@ def test_the_public_sees_no_history_and_restores_nothing(write_world, planner):
     assert (road.version, road.name) == (2, "Tên 2")
 
 
-def test_the_history_rights_come_from_django_permissions(planner, gis_staff):
+def test_the_history_rights_are_projects_access_abilities(planner, gis_staff):
     from django.contrib.auth.models import AnonymousUser
 
-    assert history.history_rights(AnonymousUser()) == history.HistoryRights(False, False)
-    assert history.history_rights(planner) == history.HistoryRights(True, False)
-    assert history.history_rights(gis_staff) == history.HistoryRights(True, True)
+    def rights(user):
+        granted = access.abilities(user)
+        return (access.VIEW_HISTORY in granted, access.RESTORE in granted)
+
+    assert rights(AnonymousUser()) == (False, False)
+    assert rights(planner) == (True, False)
+    assert rights(gis_staff) == (True, True)
 
 
 def test_the_project_page_links_to_its_history_for_planners_only(write_world, planner):

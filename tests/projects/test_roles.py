@@ -40,13 +40,18 @@ def test_the_public_may_only_view_what_is_published(world):
 
 def test_a_planner_sees_everything_and_changes_nothing(world):
     planner = person("planner")
-    assert access.abilities(planner, world.projects["GT-02"]) == {"view", "view_unpublished"}
+    assert access.abilities(planner, world.projects["GT-02"]) == {
+        "view",
+        "view_unpublished",
+        "view_history",
+    }
 
 
 def test_a_gis_editor_creates_changes_deletes_and_restores(world):
     editor = person("gis_editor")
     assert access.abilities(editor, world.projects["GT-02"]) == {
-        "view", "view_unpublished", "create", "change", "delete", "restore", "report_progress",
+        "view", "view_unpublished", "view_history", "create", "change", "delete", "restore",
+        "report_progress",
     }  # fmt: skip
 
 
@@ -55,6 +60,7 @@ def test_a_publisher_publishes_but_does_not_edit(world):
     assert access.abilities(publisher, world.projects["YT-02"]) == {
         "view",
         "view_unpublished",
+        "view_history",
         "publish",
     }
 
@@ -64,6 +70,7 @@ def test_an_administrator_manages_users_but_edits_no_project(world):
     assert access.abilities(admin, world.projects["GT-01"]) == {
         "view",
         "view_unpublished",
+        "view_history",
         "manage",
     }
 
