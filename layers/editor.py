@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,7 +24,7 @@ from geo.errors import NotFound
 from geo.parsing import KINDS, TYPED_SRIDS, parse_geometry
 from layers.forms import ProjectEditorForm
 from layers.maps import base_map
-from projects import access, actions
+from projects import access, actions, conflicts
 from projects.models import Door, Project, diagnose_project_geometry
 
 
@@ -58,38 +57,20 @@ def _problem_json(problem: dict | None) -> dict | None:
     }
 
 
-def _shown(project: Project, name: str) -> str:
-    """A field's value as a person reads it, for the side-by-side of a conflict."""
-    value = getattr(project, name)
-    if value in (None, ""):
-        return "—"
-    if name in {"planned_start", "planned_end", "actual_start", "actual_end"}:
-        return date_format(value, "d/m/Y")
-    display = getattr(project, f"get_{name}_display", None)
-    return str(display() if display else value)
-
-
 def _conflict(form: ProjectEditorForm, project: Project, error: actions.StaleVersion) -> dict:
-    """Theirs (the record as saved now) against yours (the form), field by field."""
-    theirs = Project.objects.filter(pk=project.pk).first()
-    if theirs is None:
-        return {"message": error.message, "rows": [], "version": None, "theirs_geometry": None}
-    rows = [
-        {"label": str(form.fields[name].label), "theirs": _shown(theirs, name),
-         "yours": _shown(project, name)}
-        for name in form.fields
-        if name in form.Meta.fields and _shown(theirs, name) != _shown(project, name)
-    ]  # fmt: skip
-    yours = form.cleaned_data.get("geom")
-    if yours is not None and not theirs.geom.equals_exact(yours, 1e-9):
-        rows.append({"label": str(_("Geometry")), "theirs": _("shown dashed on the map"),
-                     "yours": _("your drawing")})  # fmt: skip
-    return {
-        "message": error.message,
-        "rows": rows,
-        "version": theirs.version,
-        "theirs_geometry": orjson.loads(theirs.geom.geojson),
-    }
+    """Theirs (the record as saved now) against yours (the form), field by field, as the
+    admin shows it (projects.conflicts)."""
+    labels = {name: str(form.fields[name].label) for name in form.fields
+              if name in form.Meta.fields}  # fmt: skip
+    labels["geom"] = str(_("Geometry"))
+    conflict = conflicts.compare(
+        project,
+        labels,
+        error,
+        opened_version=form.cleaned_data.get("expected_version"),
+        yours_geom=form.cleaned_data.get("geom"),
+    )
+    return conflict.as_json()
 
 
 def _messages() -> dict[str, str]:

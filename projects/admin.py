@@ -1,9 +1,11 @@
 """Data management: projects, agencies, administrative units and sectors, with an offline map.
 
 Projects and agencies are saved through projects.actions, like every other writer: the change
-form carries the version it was opened at, and when someone else saved meanwhile the form comes
-back with the reason and nothing is written (the inlines included: they are saved by the same
-actions, in the same transaction).
+form carries the version it was opened at, and when someone else saved meanwhile nothing is
+written (the inlines included: they are saved by the same actions, in the same transaction) and
+the form comes back with both versions side by side (projects.conflicts, as in the map editor):
+reload theirs, or re-apply yours on top of it. A re-applied save writes only the fields the user
+changed since the version they opened, so the other save's changes to other fields survive.
 """
 
 from django import forms
@@ -17,8 +19,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from pghistory.admin import EventsAdmin
 
+from geo.sketch import sketch
 from geo.widgets import OfflineMapWidget
-from projects import access, actions
+from projects import access, actions, conflicts
 from projects.models import (
     AdminUnit,
     Agency,
@@ -30,6 +33,8 @@ from projects.models import (
     ProjectAgency,
     Sector,
 )
+
+REAPPLY = "_reapply"  # the conflict page's "re-apply mine" button: the version to save over
 
 
 class MapAdminMixin:
@@ -77,13 +82,21 @@ class VersionedForm(forms.ModelForm):
             "required": _("This form does not say which version it edits. Reload the page.")
         },
     )
+    # The version the user first opened: stays while they re-apply their values on top of a
+    # newer one, so that only what they changed since is written.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     write_conflict = None  # set by ActionAdmin when the save lost a race
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and data.get(REAPPLY):
+            # "Re-apply mine": the conflict page's button names the version shown there.
+            data = data.copy()
+            data["expected_version"] = data[REAPPLY]
+        super().__init__(data, *args, **kwargs)
         if self.instance.pk:
             self.fields["expected_version"].required = True
             self.fields["expected_version"].initial = self.instance.version
+            self.fields["opened_version"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
@@ -94,25 +107,52 @@ class VersionedForm(forms.ModelForm):
 
 class ActionAdmin(NamedAutocompleteMixin, admin.ModelAdmin):
     """Writes through projects.actions. A StaleVersion raised while saving rolls the whole save
-    back (the admin runs it in one transaction); the form is then shown again with the reason."""
+    back (the admin runs it in one transaction); the form is then shown again with the reason
+    and both versions (409), the user's values still in it."""
+
+    change_form_template = "admin/projects/versioned_change_form.html"
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except actions.StaleVersion as conflict:
             request.write_conflict = conflict
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            response.status_code = 409
+            return response
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.write_conflict = getattr(request, "write_conflict", None)
         return form
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        error = getattr(request, "write_conflict", None)
+        if error is not None and obj is not None and obj.pk is not None:
+            form = context["adminform"].form  # bound to the user's values: obj holds them
+            fields = {f.name for f in obj._meta.concrete_fields}
+            labels = {name: field.label or name for name, field in form.fields.items()
+                      if name in fields}  # fmt: skip
+            found = conflicts.compare(
+                obj, labels, error, opened_version=form.cleaned_data.get("opened_version")
+            )
+            context["write_conflict"] = found
+            context["write_conflict_sketch"] = sketch(found.theirs_geom, found.yours_geom)
+            context["reapply_name"] = REAPPLY
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     @staticmethod
     def changes(form) -> dict:
-        """The model fields the user changed, with their cleaned values."""
+        """The model fields the user changed, with their cleaned values; after a conflict,
+        only those changed since the version the user opened (theirs stay for the others)."""
         fields = {field.name for field in form.instance._meta.concrete_fields}
-        return {name: getattr(form.instance, name) for name in form.changed_data if name in fields}
+        changed = {
+            name: getattr(form.instance, name) for name in form.changed_data if name in fields
+        }
+        opened = form.cleaned_data.get("opened_version")
+        if opened is None or opened == form.cleaned_data.get("expected_version"):
+            return changed
+        return conflicts.your_changes(type(form.instance), form.instance.pk, opened, changed)
 
 
 def _note_saved(formset, saved_forms) -> None:
@@ -208,6 +248,7 @@ class ProjectAdmin(MapAdminMixin, ActionAdmin):
                     "plan_reference",
                     "publication",
                     "expected_version",
+                    "opened_version",
                 ]
             },
         ),
@@ -347,6 +388,7 @@ class AgencyForm(VersionedForm):
             "succeeded_by",
             "note",
             "expected_version",
+            "opened_version",
         ]
 
 

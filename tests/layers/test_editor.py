@@ -166,7 +166,8 @@ def test_a_stale_save_shows_both_versions_and_writes_nothing(editor_client, worl
     assert "while you were editing it" in conflict["message"]
     assert conflict["version"] == road.version + 1
     names = [row for row in conflict["rows"] if row["label"] == "Name (Vietnamese)"]
-    assert names == [{"label": "Name (Vietnamese)", "theirs": "Tên của họ", "yours": "Tên của tôi"}]
+    assert names == [{"label": "Name (Vietnamese)", "theirs": "Tên của họ", "yours": "Tên của tôi",
+                      "changed_by": "both"}]  # fmt: skip
     assert conflict["theirs_geometry"]["type"] == "MultiLineString"
     assert Project.objects.get(pk=road.pk).name == "Tên của họ"
     assert ProjectEvent.objects.count() == before

@@ -127,7 +127,7 @@ def test_a_stale_form_does_not_overwrite_a_newer_save(gis_client, write_world):
     assert values["expected_version"] == ["1"]
     actions.update_project(road, {"name_en": "Someone's edit"}, expected_version=1, door="shell")
     response = submit(gis_client, road, values, name="Đường thử (sửa)")
-    assert response.status_code == 200
+    assert response.status_code == 409
     html = response.content.decode()
     assert f"Someone else saved {road.code} {STALE} (now version 2, yours 1)" in html
     road.refresh_from_db()
@@ -151,7 +151,7 @@ def test_a_conflict_writes_none_of_the_inlines_either(gis_client, write_world):
             "progress_reports-0-progress_pct": "20",
         },
     )
-    assert response.status_code == 200 and STALE in response.content.decode()
+    assert response.status_code == 409 and STALE in response.content.decode()
     assert list(road.participations.values_list("agency__code", flat=True)) == ["TW-PARTNER"]
     assert not road.progress_reports.exists()
 
@@ -231,7 +231,7 @@ def test_agencies_are_saved_with_the_same_lock(gis_client, write_world):
     assert (lead.short_name, lead.version) == ("Sở A", 2)
     assert AgencyEvent.objects.filter(pgh_obj=lead).latest("pgh_id").pgh_context["door"] == "admin"
     response = submit(gis_client, lead, values, AGENCY_URL, short_name="Sở B")  # the old form
-    assert response.status_code == 200 and STALE in response.content.decode()
+    assert response.status_code == 409 and STALE in response.content.decode()
     assert Agency.objects.get(pk=lead.pk).short_name == "Sở A"
 
 
@@ -269,3 +269,110 @@ def test_deleting_in_the_admin_goes_through_the_action(admin_client, write_world
 
 def test_reports_are_filed_on_their_projects_page_only(gis_client, write_world):
     assert gis_client.get("/admin/projects/progressreport/add/").status_code == 403
+
+
+# ---- a lost race shows both versions ------------------------------------------------------------
+
+
+@pytest.fixture
+def superuser_client(db):
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(User.objects.create_superuser("boss", password="boss-pass-123"))
+    return client
+
+
+def conflict_rows(html) -> dict[str, tuple[str, str, str]]:
+    """The conflict table: label → (saved now, yours, changed by)."""
+    section = html[html.index('id="write-conflict"') : html.index("</section>")]
+    body = section[section.index("<tbody>") : section.index("</tbody>")]
+    rows = re.findall(
+        r'<tr class="[^"]*"><th scope="row">([^<]*)</th><td>([^<]*)</td><td>([^<]*)</td>'
+        r"<td>([^<]*)</td></tr>",
+        body,
+    )
+    return {label: (theirs, yours, by) for label, theirs, yours, by in rows}
+
+
+def test_two_admin_sessions_the_second_sees_both_versions_and_loses_nothing(
+    gis_client, superuser_client, write_world
+):
+    road = write_world.road
+    _, editor_form = open_change_form(gis_client, road)
+    _, boss_form = open_change_form(superuser_client, road)
+    moved = "MULTILINESTRING((109.15 13.83, 109.16 13.86, 109.18 13.85))"
+    first = submit(gis_client, road, editor_form, name="Đường mới", geom=widget_geojson(moved))
+    assert first.status_code == 302
+    before = ProjectEvent.objects.filter(pgh_obj_id=road.pk).count()
+
+    second = submit(superuser_client, road, boss_form, name_en="Test road", status="preparing")
+    assert second.status_code == 409
+    html = second.content.decode()
+    assert STALE in html and "Saved now (version 2)" in html
+    rows = conflict_rows(html)
+    assert rows["Name (Vietnamese)"] == ("Đường mới", "Đường thử", "them")
+    assert rows["Name (English)"] == ("—", "Test road", "you")
+    assert rows["Status"][2] == "you"
+    theirs, yours, by = rows["Location"]  # the geometry
+    assert theirs.startswith("MultiLineString, 3 vertices, from 109.15000 to 109.18000 E")
+    assert yours.startswith("MultiLineString, 2 vertices") and by == "them"
+    section = html[html.index('id="write-conflict"') : html.index("</section>")]
+    assert section.count("<path d=") == 2  # both geometries drawn
+    assert f'href="{CHANGE_URL.format(pk=road.pk)}"' in html  # reload the saved version
+    assert 'name="_reapply" value="2"' in html
+    # Nothing of the first save is lost, nothing of the second written.
+    road.refresh_from_db()
+    assert (road.name, road.name_en, road.version, road.geom.num_coords) == (
+        "Đường mới", "", 2, 3)  # fmt: skip
+    assert ProjectEvent.objects.filter(pgh_obj_id=road.pk).count() == before
+
+
+def test_re_applying_writes_only_your_changes_on_top_of_theirs(
+    gis_client, superuser_client, write_world
+):
+    road = write_world.road
+    _, editor_form = open_change_form(gis_client, road)
+    _, boss_form = open_change_form(superuser_client, road)
+    moved = "MULTILINESTRING((109.15 13.83, 109.16 13.86, 109.18 13.85))"
+    submit(gis_client, road, editor_form, name="Đường mới", geom=widget_geojson(moved))
+    conflict = submit(superuser_client, road, boss_form, name_en="Test road")
+    assert conflict.status_code == 409
+    # The conflict page's form still holds the boss's values, and the version first opened.
+    values = form_values(conflict.content.decode(), "project_form")
+    assert values["name_en"] == ["Test road"] and values["opened_version"] == ["1"]
+    response = submit(superuser_client, road, values, _reapply="2")
+    assert response.status_code == 302
+    road.refresh_from_db()
+    assert (road.name, road.name_en, road.version, road.geom.num_coords) == (
+        "Đường mới", "Test road", 3, 3)  # fmt: skip
+    event = ProjectEvent.objects.filter(pgh_obj_id=road.pk).latest("pgh_id")
+    assert event.pgh_context["door"] == Door.ADMIN and event.pgh_context["username"] == "boss"
+
+
+def test_re_applying_over_a_version_that_is_stale_again_is_refused(
+    gis_client, superuser_client, write_world
+):
+    road = write_world.road
+    _, boss_form = open_change_form(superuser_client, road)
+    actions.update_project(road, {"name": "Lần 1"}, expected_version=1, door="shell")
+    conflict = submit(superuser_client, road, boss_form, name_en="Mine")
+    values = form_values(conflict.content.decode(), "project_form")
+    actions.update_project(road, {"name": "Lần 2"}, expected_version=2, door="shell")
+    response = submit(superuser_client, road, values, _reapply="2")
+    assert response.status_code == 409
+    assert 'name="_reapply" value="3"' in response.content.decode()
+    road.refresh_from_db()
+    assert (road.name, road.name_en, road.version) == ("Lần 2", "", 3)
+
+
+def test_an_agency_conflict_shows_both_versions_too(gis_client, write_world):
+    agency = write_world.other
+    _, values = open_change_form(gis_client, agency, url=AGENCY_URL, form_id="agency_form")
+    actions.update_agency(agency, {"name": "Sở của họ"}, expected_version=agency.version,
+                          door="shell")  # fmt: skip
+    response = submit(gis_client, agency, values, url=AGENCY_URL, short_name="Mine")
+    assert response.status_code == 409
+    rows = conflict_rows(response.content.decode())
+    assert rows["Name (Vietnamese)"][:2] == ("Sở của họ", "Sở OTHER")
