@@ -14,6 +14,7 @@ MARGIN = 12
 class Shape:
     path: str  # SVG path data of the lines and polygon rings ("" for points only)
     points: list[tuple[float, float]]  # point parts, in the viewBox
+    polygonal: bool  # rings to fill (a line's path must not be filled)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,9 @@ def sketch(*geoms) -> Sketch | None:
         return " ".join(parts)
 
     shapes = [
-        None if g is None or g.empty else Shape(path(g), [xy(*pt) for pt in _points(g)])
+        None
+        if g is None or g.empty
+        else Shape(path(g), [xy(*pt) for pt in _points(g)], "Polygon" in g.geom_type)
         for g in geoms
     ]
     return Sketch(max(width, 2 * MARGIN), max(height, 2 * MARGIN), shapes)
