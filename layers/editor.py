@@ -8,6 +8,8 @@ and the same form works without script (an HTML page back). Typed or pasted coor
 read on the server (geo.parsing), VN-2000 included.
 """
 
+import math
+
 import orjson
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.gis.gdal import GDALException
@@ -272,6 +274,10 @@ def geometry(request):
         try:
             geom = GEOSGeometry(request.POST.get("geometry", ""))
         except (GDALException, GEOSException, ValueError, TypeError):
+            geom = None
+        # GDAL reads 1e309 as an infinite coordinate and GEOS "POINT(nan nan)" as empty: neither
+        # has a GeoJSON to send back, nor anything to check.
+        if geom is None or geom.empty or not all(map(math.isfinite, geom.extent)):
             return JsonResponse({"error": _("The geometry cannot be read.")}, status=400)
         geom.srid = geom.srid or 4326
     return JsonResponse(

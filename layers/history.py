@@ -8,6 +8,7 @@ published project's history is sent to log in.
 """
 
 import datetime
+import functools
 
 import orjson
 from django.contrib import messages
@@ -64,14 +65,15 @@ class _Login(Exception):
 
 
 def _guarded(view):
+    # functools.wraps keeps read_only's csrf_exempt mark: without it a POST to a read-only
+    # page got a CSRF page instead of its 405.
+    @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except _Login:
             return redirect_to_login(request.get_full_path())
 
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
     return wrapper
 
 

@@ -13,6 +13,11 @@ HEAD and POST. The rules:
   CSRF page, never a 5xx. A route that takes writes answers a POST with 401 or a login
   redirect (anonymous), or 403 (a session without its CSRF token).
 
+The editor and history routes are swept signed in as a GIS editor (the anonymous sweep only
+meets their login page or 404), with hostile paths, queries and form bodies (markup, NUL bytes,
+huge numbers, bad codes and dates, unreadable geometries); for them no HTML answer may carry
+the markup back unescaped.
+
 Requests go through Django's test client in this process, each inside a savepoint, so one
 failed query cannot poison the next. The numbers of a run land in build/standards/hostile.json.
 """
@@ -68,7 +73,16 @@ SPECIFIC = {
     "zoom": ["1e308", "inf", "-inf", "nan", "1e309", "-1", "99"],
     "coord": ["nan", "inf", "1e308", "-1e309", "91", "181"],
     "lang": ["xx", "vi", "en-US", "zz-ZZ"],
+    "date": ["2025-13-45", "0000-01-01", "99999-01-01", "2025-02-30", "-1"],
+    "pk": ["-1", str(2**70), "1e3", "٣"],
+    "number": ["NaN", "-inf", "1e309", str(2**70), "-1", "٣"],
+    "geometry": ['{"type":"Point","coordinates":[1e309,0]}', '{"type":"Polygon","coordinates":[]}',
+                 '{"type":"MultiPoint","coordinates":[[109.2,13.8]]', "POINT(nan nan)",
+                 '{"type":"LineString","coordinates":[[109.2,13.8],[109.3,13.9]],"crs":1}'],
 }  # fmt: skip
+# What an editor's form body gets, per field: the page's generic values, markup on its own (a
+# name shown back in the form), and the field's own kind.
+BODY_GENERIC = ["a\x00b", MARKUP, LONG_MARKUP]
 
 FILTERS = {"bbox": "bbox", "layer": "code", "sector": "code", "status": "code", "agency": "code",
            "admin_unit": "code", "q": "text", "year_from": "year", "year_to": "year",
@@ -100,6 +114,8 @@ class Route:
     light: bool = False  # only the generic values (slow routes)
     values: dict = field(default_factory=dict)  # param → the only values to try (slowest routes)
     writes: bool = False  # POST is offered to signed-in roles (401 for the anonymous sweep)
+    editor: bool = False  # call as a signed-in GIS editor
+    body: dict = field(default_factory=dict)  # POST form fields → kind, swept one at a time
 
 
 ROUTES = [
@@ -169,18 +185,38 @@ ROUTES = [
     Route("healthz", "/healthz", {}, kind="api"),
     Route("api-docs", "/api/docs/", {}, kind="page"),
     Route("api-redoc", "/api/redoc/", {}, kind="page"),
+    # Signed in as a GIS editor: the editor's forms and the history pages.
+    Route("editor-new", "/edit/new/", {}, kind="page", editor=True, writes=True,
+          body={"code": "code", "geom": "geometry", "name": "text"}),
+    Route("editor-edit", "/edit/GT-01/", {}, kind="page", editor=True, writes=True,
+          paths=[f"/edit/{NUL_PATH}/", "/edit/%25/", f"/edit/{'x' * 3000}/",
+                 "/edit/%3Cscript%3E/"],
+          body={"expected_version": "int", "name": "text", "lead_agency": "pk",
+                "progress_pct": "number", "planned_start": "date", "geom": "geometry"}),
+    Route("editor-geometry", "/edit/geometry/", {}, kind="page", editor=True, writes=True,
+          body={"text": "text", "srid": "int", "kind": "text", "geometry": "geometry"}),
+    Route("project-history", "/projects/GT-01/history/", {}, kind="page", editor=True,
+          paths=[f"/projects/{NUL_PATH}/history/", "/projects/%25/history/",
+                 f"/projects/{'x' * 3000}/history/", "/projects/%3Cb%3E/history/"]),
+    Route("project-restore", "/projects/GT-01/history/1/restore/", {}, kind="page",
+          editor=True, writes=True,
+          paths=[f"/projects/GT-01/history/{'9' * 25}/restore/",
+                 f"/projects/{NUL_PATH}/history/1/restore/",
+                 "/projects/GT-01/history/2147483648/restore/"],
+          body={"expected_version": "int", "comment": "text"}),
+    Route("history-changes", "/history/",
+          {"from": "date", "to": "date", "door": "code", "user": "text", "page": "int"},
+          kind="page", editor=True),
+    Route("deleted-projects", "/history/deleted/", {}, kind="page", editor=True),
+    Route("deleted-restore", "/history/deleted/1/restore/", {}, kind="page", editor=True,
+          writes=True, paths=[f"/history/deleted/{'9' * 25}/restore/",
+                              "/history/deleted/2147483648/restore/"],
+          body={"comment": "text"}),
 ]  # fmt: skip
 # Routes that are not part of the read side (forms, sign-in, the admin) or that serve no data.
 NOT_SWEPT = {"set_language", "login", "logout", "password_change", "password_change_done",
              "password_reset", "password_reset_done", "password_reset_confirm",
              "password_reset_complete", "jsi18n",
-             # The editor's forms: a planner is refused (403) before any parameter is read;
-             # tests/layers/test_editor.py sends them bad input as an editor.
-             "editor-new", "editor-edit", "editor-geometry",
-             # History pages: signed-in only (404 to the anonymous sweep);
-             # tests/projects/test_history_pages.py sends them bad dates, doors and events.
-             "project-history", "project-restore", "history-changes", "deleted-projects",
-             "deleted-restore",
              # Publishing: the review list is signed-in only, its steps and the editor's submit
              # are form POSTs; tests/projects/test_publishing.py sends them stale and illegal
              # steps and a missing comment.
@@ -210,6 +246,18 @@ class Outcome:
 
 
 RESULTS: dict[str, list[Outcome]] = {}
+
+
+@pytest.fixture
+def quick_editor(db):
+    """A GIS editor (the role's group, as an administrator gives it), without a password."""
+    from projects.models import Membership, Role
+
+    user = User(username="hostile-editor")
+    user.set_unusable_password()
+    user.save()
+    Membership.objects.create(user=user, role=Role("gis_editor"))
+    return user
 
 
 @pytest.fixture
@@ -263,10 +311,22 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message} @ {origin}{via}"
 
 
-def call(client: Client, method: str, url: str, param: str | None) -> Outcome:
+def bodies(route: Route):
+    """(field, form body) pairs: one hostile field at a time, a form the save refuses or
+    accepts (rolled back) but never fails on."""
+    for name, kind in route.body.items():
+        generic = BODY_GENERIC if kind == "text" else BODY_GENERIC[:2]
+        for value in generic + SPECIFIC.get(kind, []):
+            yield (
+                name,
+                {name: value, "comment": "hostile sweep"} if name != "comment" else {name: value},
+            )
+
+
+def call(client: Client, method: str, url: str, param: str | None, data=None) -> Outcome:
     try:
         with transaction.atomic():
-            response = getattr(client, method)(url)
+            response = getattr(client, method)(url, data) if data else getattr(client, method)(url)
             if response.streaming:
                 content = b"".join(response.streaming_content)
             else:
@@ -297,6 +357,10 @@ def violations(route: Route, outcome: Outcome) -> list[tuple[str, str]]:
     where = f"{outcome.method.upper()} {shown}"
     if outcome.status >= 500:
         return [(f"{outcome.status}: {general(outcome.cause)}", where)]
+    if route.editor and "html" in outcome.content_type and reflects_markup(outcome.body):
+        return [(f"{outcome.status}: markup sent back unescaped", where)]
+    if outcome.method == "post-body":
+        return []  # any refusal or save will do; the rules above are the ones that matter
     if outcome.method == "post" and route.writes:
         # Anonymous: 401 (or a login redirect on a page); a session without its CSRF token: 403.
         if outcome.status not in (401, 403, 302):
@@ -309,7 +373,9 @@ def violations(route: Route, outcome: Outcome) -> list[tuple[str, str]]:
             return [(f"POST: {outcome.status}, expected 405", where)]
         return []
     if outcome.method == "head":
-        if outcome.status not in (200, 405, 302):
+        # The editor's and history's refusals (404 to the public, 403 to a wrong role).
+        refusals = (403, 404) if route.editor else ()
+        if outcome.status not in (200, 405, 302, *refusals):
             return [(f"HEAD: {outcome.status}, expected 200 or 405", where)]
         return []
     if not 400 <= outcome.status < 500:
@@ -319,10 +385,20 @@ def violations(route: Route, outcome: Outcome) -> list[tuple[str, str]]:
         page = " or HTML" if route.kind == "page" else ""
         return [(f"{outcome.status} as {outcome.content_type or 'no type'}, not JSON{page}",
                  where)]  # fmt: skip
-    if outcome.param and not names_parameter(outcome):
+    # An editor route's 404 (no such version) or 405 (a form that only takes POST) is about
+    # the path or the method, not the parameter.
+    if (
+        outcome.param
+        and not names_parameter(outcome)
+        and not (route.editor and outcome.status in (404, 405))
+    ):
         return [(f"{outcome.status} does not name `{outcome.param}`: {outcome.body[:100]!r}",
                  where)]  # fmt: skip
     return []
+
+
+def reflects_markup(body: str) -> bool:
+    return "<script>alert" in body or "<img src=x onerror" in body
 
 
 def general(cause: str) -> str:
@@ -366,12 +442,14 @@ def quiet_errors():
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[r.name for r in ROUTES])
-def test_hostile_requests_get_no_5xx_and_clear_4xx(route, quick_planner, quiet_errors):
+def test_hostile_requests_get_no_5xx_and_clear_4xx(
+    route, quick_planner, quick_editor, quiet_errors
+):
     started = time.monotonic()
     anonymous = Client(enforce_csrf_checks=True)
     logged_in = Client(enforce_csrf_checks=True)
-    logged_in.force_login(quick_planner)
-    getter = logged_in if route.planner else anonymous
+    logged_in.force_login(quick_editor if route.editor else quick_planner)
+    getter = logged_in if route.planner or route.editor else anonymous
     outcomes = [call(getter, "get", route.path, None)]
     for param, query in queries(route):
         outcomes.append(call(getter, "get", f"{route.path}?{query}", param))
@@ -380,6 +458,14 @@ def test_hostile_requests_get_no_5xx_and_clear_4xx(route, quick_planner, quiet_e
     for client in (anonymous, logged_in):
         outcomes.append(call(client, "head", route.path, None))
         outcomes.append(call(client, "post", route.path, None))
+    if route.body:
+        poster = Client()  # the form's CSRF token is not what is tested here
+        poster.force_login(quick_editor)
+        for name, data in bodies(route):
+            outcome = call(poster, "post", route.path, name, data)
+            outcome.method = "post-body"
+            outcome.url = f"{route.path} with {name}={data[name][:60]!r}"
+            outcomes.append(outcome)
     RESULTS[route.name] = outcomes
     TIMES[route.name] = round(time.monotonic() - started, 2)
     problems = collapse(v for outcome in outcomes for v in violations(route, outcome))
