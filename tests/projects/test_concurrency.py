@@ -85,9 +85,10 @@ def test_of_two_admin_saves_of_one_version_exactly_one_goes_through(
 
     write_world = committed_world
     responses = run_together(save("Tên A", write_world.lead), save("Tên B", write_world.other))
-    assert sorted(response.status_code for response in responses) == [200, 302], responses
-    refused = next(response for response in responses if response.status_code == 200)
-    assert CONFLICT in refused.content.decode()
+    assert sorted(response.status_code for response in responses) == [302, 409], responses
+    refused = next(response for response in responses if response.status_code == 409)
+    html = refused.content.decode()
+    assert CONFLICT in html and 'id="write-conflict"' in html  # both versions shown
     stored = Project.objects.get(pk=road.pk)
     winner = "Tên A" if stored.name == "Tên A" else "Tên B"
     funder = write_world.lead if winner == "Tên A" else write_world.other
