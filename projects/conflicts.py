@@ -58,9 +58,14 @@ def geometry_summary(geom) -> str:
     }
 
 
+# Degrees (~1 cm): the admin's widget sends Web Mercator, so an untouched geometry comes back
+# through two transforms and may differ from the stored one in its last digits.
+GEOMETRY_TOLERANCE = 1e-7
+
+
 def _same(a, b) -> bool:
     if hasattr(a, "equals_exact") and hasattr(b, "equals_exact"):
-        return a.equals_exact(b, 1e-9)
+        return a.equals_exact(b, GEOMETRY_TOLERANCE)
     return a == b
 
 
