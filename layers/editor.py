@@ -275,9 +275,10 @@ def geometry(request):
             geom = GEOSGeometry(request.POST.get("geometry", ""))
         except (GDALException, GEOSException, ValueError, TypeError):
             geom = None
-        # GDAL reads 1e309 as an infinite coordinate and GEOS "POINT(nan nan)" as empty: neither
-        # has a GeoJSON to send back, nor anything to check.
-        if geom is None or geom.empty or not all(map(math.isfinite, geom.extent)):
+        # GDAL reads 1e309 as an infinite coordinate, and "POINT(nan nan)" has no GeoJSON:
+        # neither has anything to send back or check.
+        unreadable = geom is None or not geom.geojson
+        if unreadable or (not geom.empty and not all(map(math.isfinite, geom.extent))):
             return JsonResponse({"error": _("The geometry cannot be read.")}, status=400)
         geom.srid = geom.srid or 4326
     return JsonResponse(
