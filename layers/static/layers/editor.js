@@ -389,10 +389,12 @@
 
   // ---- start ---------------------------------------------------------------------------
   if (config.geometry) { addParts(config.geometry); }
+  // Not animated: a zoom animation still running when the user (or a test) moves the map
+  // ends by putting the map back where the animation was going.
   if (edited.getLayers().length) {
-    map.fitBounds(edited.getBounds(), {maxZoom: 15, padding: [30, 30]});
+    map.fitBounds(edited.getBounds(), {maxZoom: 15, padding: [30, 30], animate: false});
   } else if (config.fitBounds) {
-    map.fitBounds(config.fitBounds);
+    map.fitBounds(config.fitBounds, {animate: false});
   }
   past.push(serialize());
   updateButtons();
