@@ -253,14 +253,15 @@ def _cp1258_char(char: str, errors: str) -> bytes:
 
 
 _ASCII_LOWER = re.compile(r"[a-z]")
+_ASCII_UPPER = re.compile(r"[A-Z]")
 _CAPITALS_WORD = re.compile(r"\w*[A-Z]\w*[A-Z]\w*")
 
 
 def _restore_capitals(text: str) -> str:
     """Toned capitals come out of TCVN3 in lowercase: put them back where the value, or else
-    the word, is written in capitals."""
+    the word, is written in capitals (at least two ASCII capitals and no ASCII lowercase)."""
     if not _ASCII_LOWER.search(text):
-        return text.upper() if sum(c.isupper() for c in text) >= 2 else text
+        return text.upper() if len(_ASCII_UPPER.findall(text)) >= 2 else text
     return _CAPITALS_WORD.sub(_capital_word, text)
 
 

@@ -2,6 +2,8 @@
 named in geo/vnencodings.py, detection on agencies' names, and .cpg/.cst declarations.
 No database."""
 
+import shutil
+import subprocess
 import unicodedata
 
 import pytest
@@ -76,6 +78,9 @@ KNOWN = [
     ("tcvn3", "Quy Nh¬n", "Quy Nhơn"),
     ("tcvn3", "¸µ¶·¹ ¾»¼½Æ ÊÇÈÉË", "áàảãạ ắằẳẵặ ấầẩẫậ"),
     ("tcvn3", "\xad øõö÷ù ®§", "ư ứừửữự đĐ"),
+    ("tcvn3", "ÐÌÎÏÑ ªÕÒÓÔÖ Ý\xd7\xd8ÜÞ", "éèẻẽẹ êếềểễệ íìỉĩị"),
+    ("tcvn3", "ãßáâä «èåæçé ¬íêëìî", "óòỏõọ ôốồổỗộ ơớờởỡợ"),
+    ("tcvn3", "óïñòô ýúûüþ ¡¢£¤¥¦", "úùủũụ ýỳỷỹỵ ĂÂÊÔƠƯ"),
     # VNI: vietnamese-conversion's README, Unikey's DoubleByteTables and xvnkb's vni.h
     ("vni", "Xin chaøo caùc baïn", "Xin chào các bạn"),
     ("vni", "Vieät Nam", "Việt Nam"),
@@ -83,6 +88,12 @@ KNOWN = [
     ("vni", "Ñöôøng", "Đường"),
     ("vni", "aù aø aû aõ aï aê aé aè aú aü aë", "á à ả ã ạ ă ắ ằ ẳ ẵ ặ"),
     ("vni", "í ì æ ó ò î ñ", "í ì ỉ ĩ ị ỵ đ"),
+    ("vni", "aâ aá aà aå aã aä", "â ấ ầ ẩ ẫ ậ"),
+    ("vni", "eù eø eû eõ eï eâ eá eà eå eã eä", "é è ẻ ẽ ẹ ê ế ề ể ễ ệ"),
+    ("vni", "où oø oû oõ oï oâ oá oà oå oã oä", "ó ò ỏ õ ọ ô ố ồ ổ ỗ ộ"),
+    ("vni", "ô ôù ôø ôû ôõ ôï", "ơ ớ ờ ở ỡ ợ"),
+    ("vni", "uù uø uû uõ uï ö öù öø öû öõ öï", "ú ù ủ ũ ụ ư ứ ừ ử ữ ự"),
+    ("vni", "yù yø yû yõ", "ý ỳ ỷ ỹ"),
     ("vni", "AÁ EÄ ÔÙ ÖÏ Ñ", "Ấ Ệ Ớ Ự Đ"),
     # Windows-1258: a base letter and a separate tone mark (0xF2 dot below, 0xEC acute)
     ("cp1258", "Vi\xea\xf2t Nam", "Việt Nam"),
@@ -95,6 +106,19 @@ def test_it_reads_known_byte_sequences(encoding, shown, text):
     raw = shown.encode("cp1252")
     assert decode(raw, encoding) == text
     assert encode(text, encoding) == raw
+
+
+@pytest.mark.skipif(not shutil.which("iconv"), reason="no iconv on this machine")
+def test_tcvn3_agrees_with_glibc_on_every_lowercase_letter():
+    # glibc's TCVN5712-1 is VN1, whose lowercase letters sit where TCVN3's (VN3) do.
+    letters = [*LOWER, *"ĂÂÊÔƠƯĐ"]
+    text = "\n".join(letters)
+    found = subprocess.run(
+        ["iconv", "-f", "UTF-8", "-t", "TCVN5712-1"], input=text.encode(), capture_output=True
+    )
+    if found.returncode:
+        pytest.skip("this iconv has no TCVN5712-1")
+    assert found.stdout.split(b"\n") == [encode(c, "tcvn3") for c in letters]
 
 
 def test_windows_1258_is_composed_to_nfc():
