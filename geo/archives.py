@@ -141,11 +141,12 @@ def unpack(
     with archive:
         members = _check_members(archive, label, max_members=max_members, nested=False)
         plan = []  # (info, relative name, inner members or None)
-        total = _declared_size(members)
-        count = len(members)
+        total = count = 0  # what will be written: an inner zip's files, not the zip itself
         for info, name in members:
             if not name.lower().endswith(".zip"):
                 plan.append((info, name, None))
+                total += info.file_size
+                count += 1
                 continue
             try:
                 with archive.open(info) as stream, zipfile.ZipFile(stream) as inner:
