@@ -7,6 +7,8 @@ SHELL := /bin/bash
 
 PYTHON ?= python3
 PORT ?= 8000
+# Test processes (pytest-xdist): scripts/run-tests.sh.
+PYTEST_WORKERS ?= 2
 VENV := .venv
 PY := $(VENV)/bin/python
 CHECKOUT := $(shell printf '%s' "$(CURDIR)" | md5sum | cut -c1-10)
@@ -72,7 +74,7 @@ manage: setup
 	@eval "$$(scripts/db-env.sh $(PGROOT) bdmap)"; $(PY) manage.py $(ARGS)
 
 test: setup messages
-	@scripts/with-test-db.sh $(PY) -m pytest $(PYTEST_ARGS)
+	@PYTEST_WORKERS=$(PYTEST_WORKERS) scripts/with-test-db.sh scripts/run-tests.sh $(PY) $(PYTEST_ARGS)
 
 bench: setup messages static
 	@PG_EXTRA_OPTS="-c listen_addresses=127.0.0.1" PGPORT_LOCAL=55439 scripts/with-test-db.sh $(PY) -m bench.run $(BENCH_ARGS)

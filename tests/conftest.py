@@ -31,14 +31,19 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests on the live server (committed data) run last, in their collected order."""
+    """Tests on the live server (committed data) are marked `live` (scripts/run-tests.sh runs
+    them in a session of their own) and, in a session that holds both, run last."""
+    for item in items:
+        if "live_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.live)
     items.sort(key=lambda item: "live_url" in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_test_environment, django_db_blocker):
+def django_db_setup(django_test_environment, django_db_blocker, django_db_modify_db_settings):
     """The test database, always (pytest-django would skip it for a session of browser tests
-    alone, which use a live server of their own): migrations only, no data."""
+    alone, which use a live server of their own): migrations only, no data. Under xdist each
+    worker gets its own (pytest-django's suffix, through django_db_modify_db_settings)."""
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 
