@@ -9,6 +9,7 @@ import pytest
 import shapely
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from shapely.geometry import LineString, Point, Polygon
 
 from geo.crs import transformer
@@ -298,3 +299,41 @@ def test_the_commands_exit_non_zero_on_refusal_and_print_the_report(world, tmp_p
     assert not Project.objects.filter(code="GT-50").exists()
     with pytest.raises(CommandError, match="No import #999"):
         call_command("undo_import", "999")
+
+
+def test_a_10000_vertex_polygon_is_kept_whole(world, tmp_path):
+    ring = shapely.Point(109.0, 14.0).buffer(0.02, quad_segs=2500)
+    assert len(ring.exterior.coords) > 10_000
+    path = geojson(tmp_path, ("TL-50", "Hồ chứa", "SCT", "proposed", None, ring))
+    import_file(path, mapping=MAP, constants={"sector": "TL"})
+    assert Project.objects.get(code="TL-50").geom.num_coords == len(ring.exterior.coords)
+
+
+def test_a_kmz_is_read_as_wgs84(world, tmp_path):
+    kml = tmp_path / "du_an.kml"
+    gpd.GeoDataFrame(rows(MARKET), crs=4326).to_file(kml, driver="LIBKML")
+    kmz = tmp_path / "du_an.kmz"
+    with zipfile.ZipFile(kmz, "w") as bundle:
+        bundle.write(kml, "doc.kml")
+    report = import_file(kmz, mapping=MAP, constants={"sector": "TM"}, dry_run=True)
+    assert report.srid == 4326 and report.counts["created"] == 1
+    assert report.of("created")[0].name == "Chợ Hoài Nhơn"
+
+
+def test_a_zip_member_leaving_the_folder_is_refused(world, tmp_path):
+    archive = tmp_path / "du_an.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("../../etc/du_an.shp", b"\x00\x00\x27\x0a")
+    with pytest.raises(ImportRefused, match=r"\.\./\.\./etc/du_an\.shp"):
+        import_file(archive, mapping=MAP, dry_run=True)
+    assert not (tmp_path.parent.parent / "etc" / "du_an.shp").exists()
+
+
+def test_the_refusal_and_the_report_speak_vietnamese(world, tmp_path):
+    path = shapefile(tmp_path, ROAD, prj=False)
+    with translation.override("vi"):
+        with pytest.raises(ImportRefused, match="không cho biết hệ tọa độ.*--crs EPSG:9217"):
+            import_file(path, mapping=MAP, constants={"sector": "GT"}, dry_run=True)
+        report = import_file(path, mapping=MAP, constants={"sector": "GT"}, crs="EPSG:9217",
+                             dry_run=True)  # fmt: skip
+        assert "Chạy thử: không có gì được ghi." in report.text()
