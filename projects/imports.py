@@ -36,9 +36,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from geo import crs as geocrs
-from geo.errors import BadRequest
+from geo.errors import BadRequest, Forbidden
 from geo.validation import repair as repair_geometry
-from projects import actions
+from projects import access, actions
 from projects.models import (
     Agency,
     Door,
@@ -362,14 +362,18 @@ def _read_csv(path: Path, source: Source) -> None:
 # ---- decode text -----------------------------------------------------------------------------
 
 
-def decode(source: Source, encoding: str | None = None) -> str:
+def decode(source: Source, encoding: str | None = None) -> tuple[str, list[str]]:
     """Decode the text values in place (explicit `encoding`, else the .cpg/.cst, else detected)
-    to Unicode NFC; returns the encoding used."""
+    to Unicode NFC → (the encoding used, the other candidates when detection was unsure: the
+    report says so, and shows the decoded names for a person to confirm)."""
     samples = [v for r in source.records for v in r.values() if isinstance(v, bytes)]
+    chosen, unsure = encoding or source.declared_encoding, []
     if not samples:
-        chosen = "utf-8"
-    else:
-        chosen = encoding or source.declared_encoding or vnencodings.detect(samples).encoding
+        chosen = chosen or "utf-8"
+    elif chosen is None:
+        found = vnencodings.detect(samples)
+        chosen = found.encoding
+        unsure = [] if found.confident else [c for c in found.candidates if c != chosen]
     for record in source.records:
         for name, value in record.items():
             if isinstance(value, bytes):
@@ -384,7 +388,7 @@ def decode(source: Source, encoding: str | None = None) -> str:
             if isinstance(value, str):
                 value = unicodedata.normalize("NFC", value).strip() or None
             record[name] = value
-    return chosen
+    return chosen, unsure
 
 
 # ---- declare and check the CRS ----------------------------------------------------------------
@@ -500,8 +504,7 @@ def saved_mapping(name: str) -> ImportMapping:
 
 def check_mapping(source: Source, mapping: Mapping, constants: Mapping) -> None:
     """Refuse unknown targets and columns the file lacks, before a row is read."""
-    unknown = sorted(set(mapping) | set(constants) - set(TARGETS))
-    unknown = [n for n in unknown if n not in TARGETS]
+    unknown = sorted((set(mapping) | set(constants)) - set(TARGETS))
     if unknown:
         raise ImportRefused(
             _("%(names)s: not a project property. Map to: %(targets)s.")
@@ -717,6 +720,7 @@ class ImportReport:
     srid: int | None = None
     swapped: bool = False
     encoding: str = ""
+    encoding_unsure: list[str] = field(default_factory=list)  # other likely encodings
     mapping: dict = field(default_factory=dict)
     constants: dict = field(default_factory=dict)
     items: list[Item] = field(default_factory=list)
@@ -744,6 +748,12 @@ class ImportReport:
                 "encoding": self.encoding,
             }  # fmt: skip
         ]
+        if self.encoding_unsure:
+            lines.append(
+                _("The text encoding was detected as %(encoding)s, but it could also be "
+                  "%(others)s: check the names below, or pass --encoding.")
+                % {"encoding": self.encoding, "others": ", ".join(self.encoding_unsure)}
+            )  # fmt: skip
         for action, label in labels.items():
             items = self.of(action)
             lines.append(f"{label}: {len(items)}")
@@ -878,6 +888,14 @@ def write(report: ImportReport, *, user=None, skip_invalid: bool = False) -> Imp
             % {"count": len(rejected), "first": f"#{rejected[0].index} {rejected[0].label}: "
                f"{rejected[0].reason}"}
         )  # fmt: skip
+    if user is not None:
+        needed = [access.CREATE] if report.of(CREATED) else []
+        needed += [access.CHANGE] if report.of(UPDATED) else []
+        if not all(access.can(user, ability) for ability in needed):
+            raise Forbidden(
+                _("%(user)s may not create or change projects: ask an administrator for the "
+                  "GIS editor role.") % {"user": user.get_username()}
+            )  # fmt: skip
     counts = report.counts
     batch = ImportBatch.objects.create(
         user=user, file_name=report.file_name[:255], sha256=report.sha256, layer=report.layer,
@@ -919,12 +937,13 @@ def import_file(
         raise ImportRefused(_("Unknown encoding %(encoding)s: use utf-8, cp1258, tcvn3 or vni.")
                             % {"encoding": encoding})  # fmt: skip
     source = read(path, layer=layer)
-    used = decode(source, encoding)
+    used, unsure = decode(source, encoding)
     srid, swap = declare_crs(source, crs, swap_axes)
     check_mapping(source, mapping, constants)
     report = ImportReport(
         file_name=source.file_name, sha256=source.sha256, layer=source.layer, srid=srid,
-        swapped=swap, encoding=used, mapping=mapping, constants=constants, dry_run=dry_run,
+        swapped=swap, encoding=used, encoding_unsure=unsure, mapping=mapping,
+        constants=constants, dry_run=dry_run,
     )  # fmt: skip
     report.items = judge(source, srid, swap, mapping, constants, repair=repair)
     if not dry_run:

@@ -13,6 +13,7 @@ from django.utils import translation
 from shapely.geometry import LineString, Point, Polygon
 
 from geo.crs import transformer
+from geo.errors import Forbidden
 from projects import actions
 from projects.imports import ImportRefused, import_file, matchers, normalise
 from projects.models import Agency, Door, ImportBatch, ImportMapping, Project, ProjectEvent
@@ -337,3 +338,18 @@ def test_the_refusal_and_the_report_speak_vietnamese(world, tmp_path):
         report = import_file(path, mapping=MAP, constants={"sector": "GT"}, crs="EPSG:9217",
                              dry_run=True)  # fmt: skip
         assert "Chạy thử: không có gì được ghi." in report.text()
+
+
+def test_a_user_without_the_editor_role_cannot_import(world, tmp_path, planner):
+    with pytest.raises(Forbidden, match="planner may not create or change projects"):
+        import_file(geojson(tmp_path, ROAD), mapping=MAP, constants={"sector": "GT"}, user=planner)
+    assert not Project.objects.filter(code="GT-50").exists()
+
+
+def test_the_report_shows_decoded_names_and_says_when_the_encoding_is_unsure(world, tmp_path):
+    path = shapefile(tmp_path, ROAD, encoding="cp1258")
+    report = import_file(path, mapping=MAP, constants={"sector": "GT"}, dry_run=True)
+    assert "#1 GT-50 “Đường tỉnh ĐT 639”" in report.text()
+    # How sure the detector is, is its own business (geo.vnencodings); the report relays it.
+    report.encoding_unsure = ["tcvn3"]
+    assert "detected as cp1258, but it could also be tcvn3" in report.text()

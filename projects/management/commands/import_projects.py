@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from geo.errors import Forbidden
 from projects.imports import ImportRefused, import_file, parse_pairs
 
 
@@ -68,7 +69,7 @@ class Command(BaseCommand):
                 swap_axes=options["swap_axes"],
                 user=user,
             )
-        except ImportRefused as error:
+        except (ImportRefused, Forbidden) as error:
             raise CommandError(error.message) from error
         except ValidationError as error:  # a write refused at the last moment
             raise CommandError(" ".join(error.messages)) from error
