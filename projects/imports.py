@@ -14,6 +14,7 @@ recorded as an `ImportBatch` that `actions.undo_import` reverts as a whole.
 Never on a request path: the command `import_projects` calls `import_file`.
 """
 
+import copy
 import csv
 import hashlib
 import math
@@ -37,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from geo import crs as geocrs
 from geo.errors import BadRequest, Forbidden
+from geo.validation import clean_geometry, to_multi
 from geo.validation import repair as repair_geometry
 from projects import access, actions
 from projects.models import (
@@ -48,7 +50,7 @@ from projects.models import (
     Project,
     Sector,
     Status,
-    clean_project_geometry,
+    province_outline,
 )
 from projects.writes import WRITABLE
 from projects.writes import _convert as convert_value
@@ -572,25 +574,20 @@ def _moved(transformer: pyproj.Transformer, xy):
     return numpy.column_stack([x, y])
 
 
-def validate(geom: GEOSGeometry, *, repair: bool = False) -> tuple[GEOSGeometry, str]:
-    """The editor's gate (projects.models.clean_project_geometry) → (geometry, repair note).
-    Invalid geometries are repaired only when asked. Raises ValidationError."""
+def validate(geom: GEOSGeometry, *, repair: bool = False, area=None) -> tuple[GEOSGeometry, str]:
+    """The editor's gate (geo.validation.clean_geometry against the province outline `area`,
+    as projects.models.clean_project_geometry applies it) → (geometry, repair note). Invalid
+    geometries are repaired only when asked. Raises ValidationError."""
     try:
-        return clean_project_geometry(geom), ""
+        return clean_geometry(geom, area=area), ""
     except ValidationError as error:
         if not repair or error.code != "invalid":
             raise
-        fixed = repair_geometry(geom if geom.geom_type.startswith("Multi") else _multi(geom))
+        fixed = repair_geometry(to_multi(geom))
         if fixed is None:
             raise
         note = _("repaired: %(problem)s") % {"problem": " ".join(error.messages)}
-        return clean_project_geometry(fixed), note
-
-
-def _multi(geom):
-    from geo.validation import to_multi
-
-    return to_multi(geom)
+        return clean_geometry(fixed, area=area), note
 
 
 # ---- match agencies, sectors and statuses -----------------------------------------------------
@@ -789,8 +786,9 @@ def judge(
     """Each feature as created / updated / unchanged / rejected, with its reason. Reads the
     database (existing projects, agencies, sectors), writes nothing."""
     match = matchers()
+    area = province_outline()  # read once for the whole file
     existing = Project.objects.in_bulk(
-        [str(r.get(mapping.get("code", "code")) or "").strip() for r in source.records],
+        [str(r.get(mapping.get("code", "code")) or "").strip().upper() for r in source.records],
         field_name="code",
     )
     seen: set[str] = set()
@@ -809,7 +807,9 @@ def judge(
                 raise ValueError(_("The code appears twice in the file; the first one counts."))
             seen.add(code)
             values = _converted(values, match)
-            values["geom"], item.note = validate(to_storage(geom, srid, swap), repair=repair)
+            values["geom"], item.note = validate(
+                to_storage(geom, srid, swap), repair=repair, area=area
+            )
             project = existing.get(code)
             if project is None:
                 _check_new(code, values, srid)
@@ -849,14 +849,21 @@ def _check_new(code: str, values: dict, srid: int) -> None:
             _("A new project needs %(fields)s: map a column or --set a value.")
             % {"fields": ", ".join(missing)}
         )
-    Project(code=code, source_srid=srid, **values).full_clean(exclude=["version"])
+    _check_fields(Project(code=code, source_srid=srid), values)
 
 
 def _check_update(project: Project, changes: dict) -> None:
-    probe = Project.objects.get(pk=project.pk)
-    for name, value in changes.items():
-        setattr(probe, name, value)
-    probe.full_clean(exclude=["version"])
+    _check_fields(copy.copy(project), changes)
+
+
+def _check_fields(probe: Project, values: dict) -> None:
+    """The model's own checks of the other fields (choices, formats, constraints); the
+    geometry has passed the gate already, so it is left out rather than checked again."""
+    for name, value in values.items():
+        if name != "geom":
+            setattr(probe, name, value)
+    probe.geom = None
+    probe.full_clean(exclude=["version", "geom"])
 
 
 def _differences(project: Project, values: dict) -> dict:

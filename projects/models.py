@@ -325,18 +325,21 @@ class Priority(models.TextChoices):
 PROJECT_GEOMETRY_TYPES = ["MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON"]
 
 
+def province_outline():
+    """Bình Định's outline as the plan knew it, which project geometries must lie in (None
+    until the boundaries are loaded: the gate then uses the province's extent)."""
+    province = AdminUnit.objects.plan_province()
+    return province.geom if province is not None and province.geom else None
+
+
 def clean_project_geometry(geom, *, source_srid: int | None = None):
     """The geometry gate for projects: geo.validation's checks against Bình Định's outline."""
-    province = AdminUnit.objects.plan_province()
-    area = province.geom if province is not None and province.geom else None
-    return clean_geometry(geom, area=area, source_srid=source_srid)
+    return clean_geometry(geom, area=province_outline(), source_srid=source_srid)
 
 
 def diagnose_project_geometry(geom) -> dict | None:
     """What the gate would refuse in `geom`, where, and a repair (geo.validation.diagnose)."""
-    province = AdminUnit.objects.plan_province()
-    area = province.geom if province is not None and province.geom else None
-    return diagnose(geom, area=area)
+    return diagnose(geom, area=province_outline())
 
 
 def _percent_check(field: str) -> models.CheckConstraint:

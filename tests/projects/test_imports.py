@@ -353,3 +353,26 @@ def test_the_report_shows_decoded_names_and_says_when_the_encoding_is_unsure(wor
     # How sure the detector is, is its own business (geo.vnencodings); the report relays it.
     report.encoding_unsure = ["tcvn3"]
     assert "detected as cp1258, but it could also be tcvn3" in report.text()
+
+
+def test_null_mixed_non_finite_and_badly_coded_features_are_rejected_with_reasons(world, tmp_path):
+    mixed = shapely.GeometryCollection([Point(109.0, 14.0), LineString([(109, 14), (109.1, 14)])])
+    path = geojson(
+        tmp_path,
+        ("GT-60", "Không có hình", "SCT", "proposed", None, None),
+        ("GT-61", "Hỗn hợp", "SCT", "proposed", None, mixed),
+        ("gt 62", "Mã sai", "SCT", "proposed", None, Point(109.0, 14.0)),
+        ("GT-63", "Xong mà chưa xong", "SCT", "Hoàn thành", 40.0, Point(109.0, 14.0)),
+    )
+    report = import_file(path, mapping=MAP, constants={"sector": "GT"}, dry_run=True)
+    reasons = [item.reason for item in report.items]
+    assert report.counts["rejected"] == 4
+    assert "no geometry" in reasons[0]
+    assert "mixes" in reasons[1]
+    assert "Code must look like GT-01" in reasons[2]
+    assert "100 % progress" in reasons[3]
+    csv = tmp_path / "nan.csv"
+    csv.write_text("MA_DA,TEN_DA,CQ_CHUTRI,TRANGTHAI,lon,lat\nGT-64,X,SCT,proposed,nan,14\n")
+    no_progress = {k: v for k, v in MAP.items() if k != "progress_pct"}
+    report = import_file(csv, mapping=no_progress, constants={"sector": "GT"}, dry_run=True)
+    assert "non-finite" in report.items[0].reason
