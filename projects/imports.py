@@ -241,8 +241,9 @@ def read(path: Path | str, *, layer: str | None = None) -> Source:
         source = Source(file_name=path.name, sha256=_sha256(path))
         if kind in ("zip", "kmz"):
             with archives.private_dir() as folder:
-                members = archives.unpack(path, folder)
-                _read_dataset(_one_dataset(path, members), source, layer)
+                member = _one_dataset(path, archives.unpack(path, folder))
+                archives.sniff(member)  # what is inside must be what its name says too
+                _read_dataset(member, source, layer)
         else:
             _read_dataset(path, source, layer)
     except archives.UnsafeFile as error:

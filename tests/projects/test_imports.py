@@ -77,12 +77,13 @@ def cp1258(text: str) -> bytes:
     return "".join(out[:-1]).encode("cp1258")
 
 
-def shapefile(tmp_path, *features, crs=9217, prj=True, encoding="utf-8", swap=False):
+def shapefile(tmp_path, *features, crs=9217, prj=True, encoding="utf-8", swap=False, to_bytes=None):
     data = rows(*features)
     if encoding == "cp1258":  # written byte for byte (GDAL would not decompose the tones)
-        data["TEN_DA"] = [cp1258(name).decode("latin1") for name in data["TEN_DA"]]
-        data["CQ_CHUTRI"] = [cp1258(name).decode("latin1") for name in data["CQ_CHUTRI"]]
-        data["TRANGTHAI"] = [cp1258(name).decode("latin1") for name in data["TRANGTHAI"]]
+        to_bytes = cp1258
+    if to_bytes is not None:  # a legacy encoding, written byte for byte
+        for column in ("TEN_DA", "CQ_CHUTRI", "TRANGTHAI"):
+            data[column] = [to_bytes(text).decode("latin1") for text in data[column]]
         encoding = "latin1"
     data["geometry"] = [to_9217(g) for g in data["geometry"]]
     if swap:
@@ -376,3 +377,17 @@ def test_null_mixed_non_finite_and_badly_coded_features_are_rejected_with_reason
     no_progress = {k: v for k, v in MAP.items() if k != "progress_pct"}
     report = import_file(csv, mapping=no_progress, constants={"sector": "GT"}, dry_run=True)
     assert "non-finite" in report.items[0].reason
+
+
+@pytest.mark.parametrize("legacy", ["tcvn3", "vni"])
+def test_tcvn3_and_vni_text_is_detected_or_given(world, tmp_path, legacy):
+    vnencodings = pytest.importorskip("geo.vnencodings")  # the encodings piece of issue 11
+    names = ("GT-50", "Đường tỉnh ĐT 639 qua Hoài Nhơn", "Ban QLDA Giao thông tỉnh Bình Định",
+             "Đang thi công", 40.0, LineString([(109.00, 14.00), (109.05, 14.05)]))  # fmt: skip
+    path = shapefile(tmp_path, names, to_bytes=lambda text: vnencodings.encode(text, legacy))
+    given = import_file(path, mapping=MAP, constants={"sector": "GT"}, encoding=legacy,
+                        dry_run=True)  # fmt: skip
+    assert given.of("created")[0].name == "Đường tỉnh ĐT 639 qua Hoài Nhơn"
+    assert given.of("created")[0].changes["lead_agency"].code == "BQLDA-GT"
+    detected = import_file(path, mapping=MAP, constants={"sector": "GT"}, dry_run=True)
+    assert detected.encoding == legacy
