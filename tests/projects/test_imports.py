@@ -391,3 +391,14 @@ def test_tcvn3_and_vni_text_is_detected_or_given(world, tmp_path, legacy):
     assert given.of("created")[0].changes["lead_agency"].code == "BQLDA-GT"
     detected = import_file(path, mapping=MAP, constants={"sector": "GT"}, dry_run=True)
     assert detected.encoding == legacy
+
+
+def test_the_admin_lists_imports_read_only_and_edits_saved_mappings(world, tmp_path, client):
+    from django.contrib.auth.models import User
+
+    import_file(geojson(tmp_path, ROAD), mapping=MAP, constants={"sector": "GT"})
+    client.force_login(User.objects.create_superuser("root", password="root-pass-123"))
+    page = client.get("/admin/projects/importbatch/")
+    assert page.status_code == 200 and "du_an.geojson" in page.content.decode()
+    assert client.get("/admin/projects/importbatch/add/").status_code == 403
+    assert client.get("/admin/projects/importmapping/add/").status_code == 200
