@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from geo.errors import Forbidden
-from projects.imports import ImportRefused, import_file, parse_pairs
+from geo.errors import ServiceError
+from projects.imports import import_file, parse_pairs
 
 
 class Command(BaseCommand):
@@ -69,7 +69,7 @@ class Command(BaseCommand):
                 swap_axes=options["swap_axes"],
                 user=user,
             )
-        except (ImportRefused, Forbidden) as error:
+        except ServiceError as error:  # refused (ImportRefused), forbidden, or a stale version
             raise CommandError(error.message) from error
         except ValidationError as error:  # a write refused at the last moment
             raise CommandError(" ".join(error.messages)) from error
