@@ -763,7 +763,9 @@ class ImportReport:
                 lines.append(f"  #{item.index} {item.label}" + (f": {detail}" if detail else ""))
         if self.dry_run:
             lines.append(_("Dry run: nothing was written."))
-        elif self.batch is not None:
+        elif self.batch is None:
+            lines.append(_("Nothing to write: the database already holds these projects."))
+        else:
             lines.append(
                 _("Recorded as import #%(id)s (undo with: manage.py undo_import %(id)s).")
                 % {"id": self.batch.pk}
@@ -864,7 +866,7 @@ def _check_fields(probe: Project, values: dict) -> None:
         if name != "geom":
             setattr(probe, name, value)
     probe.geom = None
-    probe.full_clean(exclude=["version", "geom"])
+    probe.full_clean(exclude=["version", "geom"], validate_unique=False)  # codes: in_bulk above
 
 
 def _differences(project: Project, values: dict) -> dict:
@@ -884,7 +886,7 @@ def _differences(project: Project, values: dict) -> dict:
 
 
 @transaction.atomic
-def write(report: ImportReport, *, user=None, skip_invalid: bool = False) -> ImportBatch:
+def write(report: ImportReport, *, user=None, skip_invalid: bool = False) -> ImportBatch | None:
     """Write the report's created and updated projects through projects.actions (door
     "import"), recorded as one ImportBatch: everything or nothing. Rejected features refuse
     the whole file unless `skip_invalid`."""
@@ -905,6 +907,8 @@ def write(report: ImportReport, *, user=None, skip_invalid: bool = False) -> Imp
                   "GIS editor role.") % {"user": user.get_username()}
             )  # fmt: skip
     counts = report.counts
+    if not counts[CREATED] and not counts[UPDATED]:
+        return None  # nothing to write, nothing to undo: a re-run leaves no trace
     batch = ImportBatch.objects.create(
         user=user, file_name=report.file_name[:255], sha256=report.sha256, layer=report.layer,
         srid=report.srid, swapped_axes=report.swapped, encoding=report.encoding,

@@ -164,6 +164,8 @@ def test_running_the_same_file_again_changes_nothing(world, tmp_path):
     again = import_file(path, mapping=MAP, constants={"sector": "GT"})
     assert again.counts == {"created": 0, "updated": 0, "unchanged": 2, "rejected": 0}
     assert dict(Project.objects.values_list("code", "version")) == versions
+    assert ImportBatch.objects.count() == 1 and again.batch is None
+    assert "Nothing to write" in again.text()
 
 
 def test_a_shapefile_without_prj_is_refused_with_the_likely_systems(world, tmp_path):
@@ -402,3 +404,21 @@ def test_the_admin_lists_imports_read_only_and_edits_saved_mappings(world, tmp_p
     assert page.status_code == 200 and "du_an.geojson" in page.content.decode()
     assert client.get("/admin/projects/importbatch/add/").status_code == 403
     assert client.get("/admin/projects/importmapping/add/").status_code == 200
+
+
+def test_the_demo_agencies_are_found_by_the_names_departments_write(db, settings):
+    import csv as csvlib
+    from pathlib import Path
+
+    with (Path(settings.DEMO_DATA_DIR) / "agencies.csv").open(encoding="utf-8") as handle:
+        for row in csvlib.DictReader(handle):
+            Agency.objects.create(code=row["code"], name=row["name"], name_en=row["name_en"],
+                                  short_name=row["short_name"], kind=row["kind"])  # fmt: skip
+    match = matchers()["lead_agency"]
+    assert match("Ban QLDA Giao thông tỉnh Bình Định").code == "BQLDA-GT"
+    assert match("UBND thị xã Hoài Nhơn").code == "UBND-HN"
+    assert match("UBND H. An Lão").code == "UBND-AL"
+    assert match("UBND TP Quy Nhơn").code == "UBND-QN"
+    assert match("Ban quản lý dự án NN và PTNT tỉnh").code == "BQLDA-NN"
+    assert match("BQL KKT tỉnh Bình Định").code == "BQLKKT"
+    assert match("Sở GTVT").code == "SGTVT"
