@@ -271,7 +271,7 @@ def _read_dataset(path: Path, source: Source, layer: str | None) -> None:
     if kind == "csv":
         _read_csv(path, source)
         return
-    if kind == "geopackage":
+    if kind in ("geopackage", "kml"):  # a KML's folders are layers too
         layers = [name for name, _type in pyogrio.list_layers(path)]
         if layer is None and len(layers) > 1:
             raise ImportRefused(
@@ -320,7 +320,7 @@ def _plain(value, raw: bool):
     """A cell as a plain Python value (None for empty); text as bytes when `raw`."""
     if hasattr(value, "item"):
         value = value.item()
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value != value:  # NaN and NaT are not equal to themselves
         return None
     if hasattr(value, "to_pydatetime"):
         return value.to_pydatetime().date()

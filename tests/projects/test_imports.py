@@ -77,7 +77,9 @@ def cp1258(text: str) -> bytes:
     return "".join(out[:-1]).encode("cp1258")
 
 
-def shapefile(tmp_path, *features, crs=9217, prj=True, encoding="utf-8", swap=False, to_bytes=None):
+def shapefile(
+    tmp_path, *features, crs=9217, prj=True, encoding="utf-8", swap=False, to_bytes=None, cpg=None
+):
     data = rows(*features)
     if encoding == "cp1258":  # written byte for byte (GDAL would not decompose the tones)
         to_bytes = cp1258
@@ -93,6 +95,8 @@ def shapefile(tmp_path, *features, crs=9217, prj=True, encoding="utf-8", swap=Fa
     if not prj:
         path.with_suffix(".prj").unlink()
     path.with_suffix(".cpg").unlink(missing_ok=True)
+    if cpg is not None:
+        path.with_suffix(".cpg").write_text(cpg)
     return path
 
 
@@ -422,3 +426,12 @@ def test_the_demo_agencies_are_found_by_the_names_departments_write(db, settings
     assert match("Ban quản lý dự án NN và PTNT tỉnh").code == "BQLDA-NN"
     assert match("BQL KKT tỉnh Bình Định").code == "BQLKKT"
     assert match("Sở GTVT").code == "SGTVT"
+
+
+def test_a_cpg_declaring_windows_1258_is_honoured_and_an_explicit_encoding_wins(world, tmp_path):
+    path = shapefile(tmp_path, ROAD, encoding="cp1258", cpg="1258")
+    report = import_file(path, mapping=MAP, constants={"sector": "GT"}, dry_run=True)
+    assert report.encoding == "cp1258" and not report.encoding_unsure
+    assert report.of("created")[0].name == "Đường tỉnh ĐT 639"
+    with pytest.raises(ImportRefused, match="cannot be read as utf-8"):
+        import_file(path, mapping=MAP, constants={"sector": "GT"}, encoding="utf-8", dry_run=True)
