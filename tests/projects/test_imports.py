@@ -435,3 +435,21 @@ def test_a_cpg_declaring_windows_1258_is_honoured_and_an_explicit_encoding_wins(
     assert report.of("created")[0].name == "Đường tỉnh ĐT 639"
     with pytest.raises(ImportRefused, match="cannot be read as utf-8"):
         import_file(path, mapping=MAP, constants={"sector": "GT"}, encoding="utf-8", dry_run=True)
+
+
+def test_a_csv_of_vn2000_x_y_needs_its_crs_and_wkt_columns_are_read(world, tmp_path):
+    x, y = transformer(4326, 9217).transform(109.02, 14.40)
+    csv = tmp_path / "xy.csv"
+    csv.write_text(f"MA_DA,TEN_DA,CQ_CHUTRI,TRANGTHAI,x,y\nTM-50,Chợ,SCT,proposed,{x},{y}\n")
+    no_progress = {k: v for k, v in MAP.items() if k != "progress_pct"}
+    with pytest.raises(ImportRefused, match="no .prj.*EPSG:9217"):
+        import_file(csv, mapping=no_progress, constants={"sector": "TM"}, dry_run=True)
+    report = import_file(csv, mapping=no_progress, constants={"sector": "TM"}, crs="9217",
+                         dry_run=True)  # fmt: skip
+    assert report.of("created")[0].changes["geom"][0].coords == pytest.approx((109.02, 14.40))
+    wkt = tmp_path / "wkt.csv"
+    wkt.write_text('MA_DA,TEN_DA,CQ_CHUTRI,TRANGTHAI,wkt\nTM-50,Chợ,SCT,proposed,'
+                   '"LINESTRING (109 14, 109.1 14.1)"\n')  # fmt: skip
+    report = import_file(wkt, mapping=no_progress, constants={"sector": "TM"}, crs="EPSG:4326",
+                         dry_run=True)  # fmt: skip
+    assert report.of("created")[0].changes["geom"].geom_type == "MultiLineString"
