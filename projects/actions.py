@@ -56,6 +56,7 @@ __all__ = [
     "return_to_draft",
     "set_participations",
     "submit_for_review",
+    "undo_import",
     "unpublish",
     "update_agency",
     "update_project",
@@ -641,3 +642,47 @@ def delete_agency(
     with _recorded(user, door, comment):
         _compare_and_set(agency, expected_version)
         agency.delete()
+
+
+# ---- imports (projects/imports.py) --------------------------------------------------------------
+
+
+@transaction.atomic
+def undo_import(batch, user=None, *, door: Door | str = Door.IMPORT, comment: str = "") -> None:
+    """Revert an import as a whole: delete the projects it created and restore the ones it
+    updated to their version before it. Refuses (nothing written) when any of them was
+    changed since, naming them: undoing would discard that later work."""
+    from projects.models import ImportBatch, ProjectEvent
+
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state == ImportBatch.State.UNDONE:
+        raise ValidationError(_("Import #%(id)s has already been undone.") % {"id": batch.pk})
+    rows = list(batch.projects.select_related("project"))
+    changed = [r.code for r in rows if r.project is None or r.project.version != r.version_after]
+    if changed:
+        raise ValidationError(
+            _("Import #%(id)s cannot be undone: %(codes)s changed after it. Undo or edit those "
+              "changes first.") % {"id": batch.pk, "codes": ", ".join(changed)}
+        )  # fmt: skip
+    text = f"Undo import #{batch.pk}" + (f": {comment}" if comment else "")
+    for row in rows:
+        if row.was_created:
+            delete_project(row.project, expected_version=row.version_after, user=user,
+                           door=door, comment=text)  # fmt: skip
+            continue
+        event = (
+            ProjectEvent.objects.filter(pgh_obj_id=row.project.pk, version=row.version_before)
+            .exclude(pgh_label="delete")
+            .order_by("-pgh_id")
+            .first()
+        )
+        if event is None:
+            raise ValidationError(
+                _("The history of %(code)s has no version %(n)s to go back to.")
+                % {"code": row.code, "n": row.version_before}
+            )
+        restore_version(row.project, event, expected_version=row.version_after, user=user,
+                        door=door, comment=text)  # fmt: skip
+    batch.state = ImportBatch.State.UNDONE
+    batch.undone_at = timezone.now()
+    batch.save(update_fields=["state", "undone_at"])

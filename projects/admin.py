@@ -27,6 +27,8 @@ from projects.models import (
     Agency,
     ApiToken,
     Door,
+    ImportBatch,
+    ImportMapping,
     Membership,
     ProgressReport,
     Project,
@@ -526,4 +528,35 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ImportMapping)
+class ImportMappingAdmin(admin.ModelAdmin):
+    """A mapping saved for an agency's files, chosen by name: `import_projects --mapping NAME`
+    (projects/imports.py). `mapping` maps project properties to the file's columns, e.g.
+    {"code": "MA_DA", "name": "TEN_DA"}; `constants` sets the rest, e.g. {"sector": "GT"}."""
+
+    list_display = ["name", "agency"]
+    search_fields = ["name", "agency__code", "agency__name"]
+    autocomplete_fields = ["agency"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """The record of each import, read only: imports and their undo run through the commands
+    (`import_projects`, `undo_import ID`), which write through projects.actions."""
+
+    list_display = ["id", "file_name", "user", "created_at", "created", "updated", "unchanged",
+                    "rejected", "state"]  # fmt: skip
+    list_filter = ["state"]
+    search_fields = ["file_name", "sha256"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -325,18 +325,21 @@ class Priority(models.TextChoices):
 PROJECT_GEOMETRY_TYPES = ["MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON"]
 
 
+def province_outline():
+    """Bình Định's outline as the plan knew it, which project geometries must lie in (None
+    until the boundaries are loaded: the gate then uses the province's extent)."""
+    province = AdminUnit.objects.plan_province()
+    return province.geom if province is not None and province.geom else None
+
+
 def clean_project_geometry(geom, *, source_srid: int | None = None):
     """The geometry gate for projects: geo.validation's checks against Bình Định's outline."""
-    province = AdminUnit.objects.plan_province()
-    area = province.geom if province is not None and province.geom else None
-    return clean_geometry(geom, area=area, source_srid=source_srid)
+    return clean_geometry(geom, area=province_outline(), source_srid=source_srid)
 
 
 def diagnose_project_geometry(geom) -> dict | None:
     """What the gate would refuse in `geom`, where, and a repair (geo.validation.diagnose)."""
-    province = AdminUnit.objects.plan_province()
-    area = province.geom if province is not None and province.geom else None
-    return diagnose(geom, area=area)
+    return diagnose(geom, area=province_outline())
 
 
 def _percent_check(field: str) -> models.CheckConstraint:
@@ -984,3 +987,88 @@ class ApiToken(models.Model):
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
+
+
+# ---- imports of agencies' files (projects/imports.py) -------------------------------------------
+
+
+class ImportMapping(models.Model):
+    """A saved field mapping for one agency's files: `mapping` names, for each project property
+    (as the API spells it), the file's column; `constants` sets properties the file lacks."""
+
+    agency = models.ForeignKey(
+        Agency, models.CASCADE, related_name="import_mappings", verbose_name=_("agency")
+    )
+    name = models.CharField(_("name"), max_length=64)
+    mapping = models.JSONField(_("field mapping"), default=dict)
+    constants = models.JSONField(_("constants"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("import mapping")
+        verbose_name_plural = _("import mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="import_mapping_unique_name")
+        ]
+
+    def __str__(self):
+        return f"{self.agency.code}: {self.name}"
+
+
+class ImportBatch(models.Model):
+    """One import of a file: who, when, what file, how it was read, and what it wrote."""
+
+    class State(models.TextChoices):
+        IMPORTED = "imported", _("Imported")
+        UNDONE = "undone", _("Undone")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, verbose_name=_("user")
+    )
+    created_at = models.DateTimeField(_("imported"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    layer = models.CharField(_("layer"), max_length=255, blank=True)
+    srid = models.PositiveIntegerField(_("source coordinate system (EPSG)"), null=True)
+    swapped_axes = models.BooleanField(_("axes swapped"), default=False)
+    encoding = models.CharField(_("encoding"), max_length=16, blank=True)
+    mapping = models.JSONField(_("field mapping"), default=dict)
+    constants = models.JSONField(_("constants"), default=dict, blank=True)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.IMPORTED
+    )
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.file_name}"
+
+    @property
+    def comment(self) -> str:
+        # Stored with every history event of the import, as data in one language.
+        return f"Import #{self.pk}: {self.file_name}"
+
+
+class ImportedProject(models.Model):
+    """A project an import created or updated, with its versions before and after, so the
+    import can be undone as a whole."""
+
+    batch = models.ForeignKey(ImportBatch, models.CASCADE, related_name="projects")
+    project = models.ForeignKey(Project, models.SET_NULL, null=True, related_name="+")
+    code = models.CharField(_("code"), max_length=16)
+    was_created = models.BooleanField(_("created by the import"))
+    version_before = models.PositiveIntegerField(null=True)
+    version_after = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["batch", "code"]
+
+    def __str__(self):
+        return f"{self.batch_id} {self.code}"

@@ -30,7 +30,8 @@ pytestmark = pytest.mark.django_db
 
 DOMAIN_TABLES = (
     "projects_progressreport, projects_projectagency, projects_project, "
-    "projects_project_admin_units, projects_membership, projects_agency, projects_adminunit"
+    "projects_project_admin_units, projects_membership, projects_agency, projects_adminunit, "
+    "projects_importedproject, projects_importbatch, projects_importmapping"
 )
 
 

@@ -1,0 +1,963 @@
+"""Importing agencies' files of projects, in the shape of Django's LayerMapping.
+
+read → decode text → declare and check CRS → map fields → reproject to storage → validate each
+feature → match agencies, sectors and statuses → report → write.
+
+Every step but the last is a pure function over the file's contents (reads of the reference
+tables aside) and refuses a whole file with `ImportRefused` before any row is looked at when
+the file, its layer, its coordinate system or the mapping is wrong: a message that says what
+to pass instead. Features are judged one by one into an `ImportReport` (created / updated /
+unchanged / rejected, each with its reason). Only `write` touches the database: one
+transaction through projects.actions (door "import"), all-or-nothing unless `skip_invalid`,
+recorded as an `ImportBatch` that `actions.undo_import` reverts as a whole.
+
+Never on a request path: the command `import_projects` calls `import_file`.
+"""
+
+import copy
+import csv
+import hashlib
+import math
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+
+import pyogrio
+import pyproj
+import shapely
+from django.contrib.gis.geos import GEOSGeometry
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from geo import crs as geocrs
+from geo.errors import BadRequest, Forbidden
+from geo.validation import clean_geometry, to_multi
+from geo.validation import repair as repair_geometry
+from projects import access, actions
+from projects.models import (
+    Agency,
+    Door,
+    ImportBatch,
+    ImportedProject,
+    ImportMapping,
+    Project,
+    Sector,
+    Status,
+    province_outline,
+)
+from projects.writes import WRITABLE
+from projects.writes import _convert as convert_value
+
+# ---- the other pieces of issue 11 (geo.vnencodings, geo.importcrs, geo.archives) -------------
+#
+# Until they are merged, minimal private stand-ins with the agreed interfaces keep this module
+# working: UTF-8 then Windows-1258 only; the CRS from pyproj; zip checks of our own.
+
+try:
+    from geo import vnencodings
+except ImportError:  # pragma: no cover - replaced by geo/vnencodings.py
+
+    class vnencodings:  # noqa: N801 - stands in for a module
+        ENCODINGS = ("utf-8", "cp1258")
+
+        @dataclass
+        class Detection:
+            encoding: str
+            confident: bool
+            candidates: list[str]
+
+        @staticmethod
+        def decode(raw: bytes, encoding: str) -> str:
+            try:
+                return unicodedata.normalize("NFC", raw.decode(encoding))
+            except (UnicodeDecodeError, LookupError) as error:
+                raise ValueError(str(error)) from error
+
+        @staticmethod
+        def detect(samples: list[bytes]):
+            try:
+                for sample in samples:
+                    sample.decode("utf-8")
+            except UnicodeDecodeError:
+                return vnencodings.Detection("cp1258", False, ["cp1258", "tcvn3", "vni"])
+            return vnencodings.Detection("utf-8", True, ["utf-8"])
+
+        @staticmethod
+        def declared(text: str) -> str | None:
+            value = text.strip().upper().removeprefix("ANSI").strip()
+            return {"UTF-8": "utf-8", "UTF8": "utf-8", "65001": "utf-8", "1258": "cp1258",
+                    "CP1258": "cp1258", "WINDOWS-1258": "cp1258"}.get(value)  # fmt: skip
+
+
+try:
+    from geo import importcrs
+except ImportError:  # pragma: no cover - replaced by geo/importcrs.py
+
+    class importcrs:  # noqa: N801 - stands in for a module
+        @dataclass
+        class Candidate:
+            srid: int
+            label: str
+            swapped: bool
+
+        @staticmethod
+        def srid_from_prj(text: str) -> int | None:
+            try:
+                return pyproj.CRS.from_wkt(text).to_epsg(min_confidence=70)
+            except pyproj.exceptions.CRSError:
+                return None
+
+        @staticmethod
+        def candidates(bounds):
+            minx, miny, maxx, maxy = bounds
+            found = []
+            for swapped, (x0, y0, x1, y1) in ((False, bounds), (True, (miny, minx, maxy, maxx))):
+                if x0 >= 100 and x1 <= 112 and y0 >= 5 and y1 <= 25:
+                    found.append(importcrs.Candidate(4326, "WGS 84 (EPSG:4326)", swapped))
+                if x0 >= 300_000 and x1 <= 800_000 and y0 >= 1_400_000 and y1 <= 1_700_000:
+                    found += [
+                        importcrs.Candidate(9217, "VN-2000 TM-3 108°15′ (EPSG:9217)", swapped),
+                        importcrs.Candidate(3406, "VN-2000 UTM 49N (EPSG:3406)", swapped),
+                    ]
+            return found
+
+        @staticmethod
+        def swapped_axes(bounds, srid: int) -> bool:
+            minx, miny, maxx, maxy = bounds
+            if geocrs.SUPPORTED.get(srid) and geocrs.SUPPORTED[srid].unit == "degree":
+                return minx >= 5 and maxx <= 25 and miny >= 100 and maxy <= 112
+            return minx > 1_000_000 and maxy < 1_000_000
+
+
+try:
+    from geo import archives
+except ImportError:  # pragma: no cover - replaced by geo/archives.py
+    import shutil
+    import tempfile
+
+    class archives:  # noqa: N801 - stands in for a module
+        class UnsafeFile(ValueError):
+            pass
+
+        SUFFIXES = {".shp": "shapefile", ".gpkg": "geopackage", ".geojson": "geojson",
+                    ".json": "geojson", ".kml": "kml", ".kmz": "kmz", ".csv": "csv",
+                    ".zip": "zip"}  # fmt: skip
+
+        @staticmethod
+        def unpack(path: Path, into: Path, *, max_bytes=2_000_000_000, max_members=10_000):
+            with zipfile.ZipFile(path) as archive:
+                members = archive.infolist()
+                if len(members) > max_members:
+                    raise archives.UnsafeFile(f"{path.name} has more than {max_members} files.")
+                if sum(m.file_size for m in members) > max_bytes:
+                    raise archives.UnsafeFile(f"{path.name} expands beyond {max_bytes} bytes.")
+                for member in members:
+                    name = member.filename
+                    if name.startswith(("/", "\\")) or ".." in Path(name).parts:
+                        raise archives.UnsafeFile(f"{path.name}: member {name} leaves the folder.")
+                    if (member.external_attr >> 16) & 0o170000 == 0o120000:
+                        raise archives.UnsafeFile(f"{path.name}: member {name} is a link.")
+                archive.extractall(into)
+                return [into / m.filename for m in members if not m.is_dir()]
+
+        @staticmethod
+        def sniff(path: Path) -> str:
+            kind = archives.SUFFIXES.get(path.suffix.lower())
+            if kind is None:
+                raise archives.UnsafeFile(f"{path.name}: not a file type the importer reads.")
+            head = path.read_bytes()[:16]
+            magic = {"zip": b"PK", "kmz": b"PK", "geopackage": b"SQLite format 3",
+                     "shapefile": b"\x00\x00\x27\x0a"}.get(kind)  # fmt: skip
+            if magic and not head.startswith(magic):
+                raise archives.UnsafeFile(f"{path.name} is not a {kind} file.")
+            return kind
+
+        @staticmethod
+        @contextmanager
+        def private_dir():
+            directory = Path(tempfile.mkdtemp(prefix="import-"))
+            directory.chmod(0o700)
+            try:
+                yield directory
+            finally:
+                shutil.rmtree(directory, ignore_errors=True)
+
+
+class ImportRefused(BadRequest):
+    """The whole file is refused before anything is written; the message says what to do."""
+
+    code = "ImportRefused"
+
+
+# ---- read ------------------------------------------------------------------------------------
+
+DATASETS = {".shp": "shapefile", ".gpkg": "geopackage", ".geojson": "geojson", ".json": "geojson",
+            ".kml": "kml", ".csv": "csv"}  # fmt: skip
+LON = ("lon", "lng", "long", "longitude", "kinh_do", "kinhdo")
+LAT = ("lat", "latitude", "vi_do", "vido")
+X = ("x", "easting", "toa_do_x")
+Y = ("y", "northing", "toa_do_y")
+WKT = ("wkt", "geometry", "geom", "the_geom")
+
+
+@dataclass
+class Source:
+    """What a file holds, undecoded: text values of shapefiles and CSVs as the bytes written."""
+
+    file_name: str
+    sha256: str
+    layer: str = ""
+    columns: list[str] = field(default_factory=list)
+    records: list[dict] = field(default_factory=list)
+    geometries: list = field(default_factory=list)  # shapely geometries or None
+    srid: int | None = None  # as the file declares it
+    prj_unknown: bool = False  # a .prj or embedded CRS we could not identify
+    declared_encoding: str | None = None  # from .cpg / .cst
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read(path: Path | str, *, layer: str | None = None) -> Source:
+    """Read a Shapefile (zipped or not), GeoPackage, GeoJSON, KML/KMZ or CSV. Raises
+    ImportRefused for a file that is unsafe, not what its name says, or ambiguous."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImportRefused(_("%(name)s does not exist or is not a file.") % {"name": path})
+    try:
+        kind = archives.sniff(path)
+        source = Source(file_name=path.name, sha256=_sha256(path))
+        if kind in ("zip", "kmz"):
+            with archives.private_dir() as folder:
+                member = _one_dataset(path, archives.unpack(path, folder))
+                archives.sniff(member)  # what is inside must be what its name says too
+                _read_dataset(member, source, layer)
+        else:
+            _read_dataset(path, source, layer)
+    except archives.UnsafeFile as error:
+        raise ImportRefused(str(error)) from error
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
+        raise ImportRefused(
+            _("%(name)s cannot be read: %(error)s") % {"name": path.name, "error": error}
+        ) from error
+    return source
+
+
+def _one_dataset(archive: Path, members: list[Path]) -> Path:
+    found = [m for m in members if m.suffix.lower() in DATASETS and not m.name.startswith(".")]
+    if len(found) != 1:
+        names = ", ".join(sorted(m.name for m in found)) or _("none")
+        raise ImportRefused(
+            _("%(name)s must hold exactly one dataset (.shp, .gpkg, .geojson, .kml or .csv); it "
+              "holds: %(found)s.") % {"name": archive.name, "found": names}
+        )  # fmt: skip
+    return found[0]
+
+
+def _read_dataset(path: Path, source: Source, layer: str | None) -> None:
+    kind = DATASETS.get(path.suffix.lower())
+    if kind == "csv":
+        _read_csv(path, source)
+        return
+    if kind in ("geopackage", "kml"):  # a KML's folders are layers too
+        layers = [name for name, _type in pyogrio.list_layers(path)]
+        if layer is None and len(layers) > 1:
+            raise ImportRefused(
+                _("%(name)s has several layers: %(layers)s. Choose one with --layer.")
+                % {"name": path.name, "layers": ", ".join(layers)}
+            )
+        if layer is not None and layer not in layers:
+            raise ImportRefused(
+                _("%(name)s has no layer “%(layer)s”; its layers are: %(layers)s.")
+                % {"name": path.name, "layer": layer, "layers": ", ".join(layers)}
+            )
+        layer = layer or layers[0]
+    options = {}
+    if kind == "shapefile":
+        # One byte, one code point: the original bytes come back with .encode("latin1").
+        options["encoding"] = "latin1"
+        for suffix in (".cpg", ".cst"):
+            sidecar = _sibling(path, suffix)
+            if sidecar is not None:
+                text = sidecar.read_text("latin1")
+                source.declared_encoding = vnencodings.declared(text) or source.declared_encoding
+        prj = _sibling(path, ".prj")
+        if prj is not None:
+            source.srid = importcrs.srid_from_prj(prj.read_text("latin1"))
+            source.prj_unknown = source.srid is None
+    frame = pyogrio.read_dataframe(path, layer=layer, **options)
+    if kind != "shapefile" and frame.crs is not None:
+        source.srid = frame.crs.to_epsg()
+        source.prj_unknown = source.srid is None
+    source.layer = layer or ""
+    source.columns = [c for c in frame.columns if c != "geometry"]
+    raw = kind == "shapefile"
+    for row in frame.drop(columns="geometry").to_dict("records"):
+        source.records.append({k: _plain(v, raw) for k, v in row.items()})
+    source.geometries = [None if g is None or g.is_empty else g for g in frame.geometry]
+
+
+def _sibling(path: Path, suffix: str) -> Path | None:
+    for candidate in path.parent.iterdir():
+        if candidate.stem == path.stem and candidate.suffix.lower() == suffix:
+            return candidate
+    return None
+
+
+def _plain(value, raw: bool):
+    """A cell as a plain Python value (None for empty); text as bytes when `raw`."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if value is None or value != value:  # NaN and NaT are not equal to themselves
+        return None
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime().date()
+    if isinstance(value, str):
+        return value.encode("latin1") if raw else value
+    return value
+
+
+def _read_csv(path: Path, source: Source) -> None:
+    text = path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("latin1")
+    rows = list(csv.DictReader(text.splitlines()))
+    columns = list(rows[0]) if rows else []
+    lower = {c.lower(): c for c in columns}
+
+    def pick(names):
+        return next((lower[n] for n in names if n in lower), None)
+
+    x, y, wkt = pick(LON) or pick(X), pick(LAT) or pick(Y), pick(WKT)
+    if wkt is None and (x is None or y is None):
+        raise ImportRefused(
+            _("%(name)s has no coordinates: give lon and lat, x and y, or wkt columns (it has "
+              "%(columns)s).") % {"name": path.name, "columns": ", ".join(columns)}
+        )  # fmt: skip
+    if pick(LON) and pick(LAT) and wkt is None:
+        source.srid = geocrs.STORAGE_SRID  # longitude and latitude say what they are
+    used = {wkt} if wkt else {x, y}
+    source.columns = [c for c in columns if c not in used]
+    for row in rows:
+        try:
+            if wkt:
+                geom = shapely.from_wkt(row[wkt]) if row[wkt].strip() else None
+            else:
+                geom = shapely.Point(float(row[x]), float(row[y]))
+        except (ValueError, shapely.errors.GEOSException):
+            geom = None
+        source.geometries.append(geom)
+        source.records.append(
+            {c: (row[c].encode("latin1") if row[c] else None) for c in source.columns}
+        )
+
+
+# ---- decode text -----------------------------------------------------------------------------
+
+
+def decode(source: Source, encoding: str | None = None) -> tuple[str, list[str]]:
+    """Decode the text values in place (explicit `encoding`, else the .cpg/.cst, else detected)
+    to Unicode NFC → (the encoding used, the other candidates when detection was unsure: the
+    report says so, and shows the decoded names for a person to confirm)."""
+    samples = [v for r in source.records for v in r.values() if isinstance(v, bytes)]
+    chosen, unsure = encoding or source.declared_encoding, []
+    if not samples:
+        chosen = chosen or "utf-8"
+    elif chosen is None:
+        found = vnencodings.detect(samples)
+        chosen = found.encoding
+        unsure = [] if found.confident else [c for c in found.candidates if c != chosen]
+    for record in source.records:
+        for name, value in record.items():
+            if isinstance(value, bytes):
+                try:
+                    value = vnencodings.decode(value, chosen)
+                except ValueError as error:
+                    raise ImportRefused(
+                        _("The text of %(name)s cannot be read as %(encoding)s (%(value)s): "
+                          "pass the right --encoding (utf-8, cp1258, tcvn3 or vni).")
+                        % {"name": source.file_name, "encoding": chosen, "value": value[:40]}
+                    ) from error  # fmt: skip
+            if isinstance(value, str):
+                value = unicodedata.normalize("NFC", value).strip() or None
+            record[name] = value
+    return chosen, unsure
+
+
+# ---- declare and check the CRS ----------------------------------------------------------------
+
+
+def bounds(geometries: Iterable) -> tuple[float, float, float, float] | None:
+    coords = [shapely.get_coordinates(g) for g in geometries if g is not None and not g.is_empty]
+    if not coords:
+        return None
+    import numpy
+
+    points = numpy.concatenate(coords)
+    points = points[numpy.isfinite(points).all(axis=1)]
+    if not len(points):
+        return None
+    (minx, miny), (maxx, maxy) = points.min(axis=0), points.max(axis=0)
+    return float(minx), float(miny), float(maxx), float(maxy)
+
+
+def _crs_label(srid: int) -> str:
+    known = geocrs.SUPPORTED.get(srid)
+    return f"{known.name} (EPSG:{srid})" if known else f"EPSG:{srid}"
+
+
+def declare_crs(
+    source: Source, crs: str | None = None, swap_axes: bool = False
+) -> tuple[int, bool]:
+    """The source's coordinate system and whether its axes are swapped → (srid, swap). Never
+    guesses: refuses a file without one, listing what its coordinates look like."""
+    box = bounds(source.geometries)
+    if crs:
+        try:
+            srid = geocrs.parse(crs)[0].srid
+        except ValueError:
+            raise ImportRefused(
+                _("Unknown coordinate system %(crs)s: use one of %(codes)s.")
+                % {"crs": crs, "codes": geocrs.supported_codes()}
+            ) from None
+    elif source.srid is not None:
+        srid = source.srid
+    else:
+        found = importcrs.candidates(box) if box else []
+        if source.prj_unknown:
+            reason = _("%(name)s names a coordinate system that cannot be identified.")
+        else:
+            reason = _("%(name)s does not say its coordinate system (no .prj).")
+        reason %= {"name": source.file_name}
+        if not found:
+            raise ImportRefused(
+                reason + " " + _("Pass it with --crs, e.g. --crs EPSG:9217 for VN-2000 TM-3.")
+            )
+        first = found[0]
+        hint = f"--crs EPSG:{first.srid}" + (" --swap-axes" if first.swapped else "")
+        raise ImportRefused(
+            reason
+            + " "
+            + _("The values look like %(candidates)s; pass %(hint)s.")
+            % {"candidates": _(" or ").join(c.label for c in found), "hint": hint}
+        )
+    if srid not in geocrs.SUPPORTED:
+        raise ImportRefused(
+            _("%(name)s is in EPSG:%(srid)s, which the importer does not read: convert it to one "
+              "of %(codes)s, or pass --crs.")
+            % {"name": source.file_name, "srid": srid, "codes": geocrs.supported_codes()}
+        )  # fmt: skip
+    if not swap_axes and box and importcrs.swapped_axes(box, srid):
+        raise ImportRefused(
+            _("The coordinates of %(name)s look swapped (northing or latitude first) for "
+              "%(crs)s. Check the file, or pass --swap-axes to swap them.")
+            % {"name": source.file_name, "crs": _crs_label(srid)}
+        )  # fmt: skip
+    return srid, swap_axes
+
+
+# ---- map fields --------------------------------------------------------------------------------
+
+TARGETS = [name for name in WRITABLE if name not in ("is_published", "source_srid")]
+
+
+def parse_pairs(text: str | None) -> dict[str, str]:
+    """`a=B,c=D` (the command's --map and --set) → {"a": "B", "c": "D"}."""
+    pairs = {}
+    for item in filter(None, (part.strip() for part in (text or "").split(","))):
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ImportRefused(
+                _("Write each pair as name=VALUE (got “%(item)s”).") % {"item": item}
+            )
+        pairs[name.strip()] = value.strip()
+    return pairs
+
+
+def saved_mapping(name: str) -> ImportMapping:
+    """A saved mapping by its name, or `AGENCY:name` when several agencies use the name."""
+    agency, sep, short = name.rpartition(":")
+    found = ImportMapping.objects.select_related("agency").filter(name=short if sep else name)
+    if sep:
+        found = found.filter(agency__code=agency)
+    found = list(found)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        known = ", ".join(str(m) for m in ImportMapping.objects.select_related("agency"))
+        raise ImportRefused(
+            _("No saved mapping is called “%(name)s” (saved: %(known)s).")
+            % {"name": name, "known": known or _("none")}
+        )
+    raise ImportRefused(
+        _("Several agencies have a mapping called “%(name)s”: name one, e.g. %(example)s.")
+        % {"name": name, "example": ", ".join(str(m) for m in found)}
+    )
+
+
+def check_mapping(source: Source, mapping: Mapping, constants: Mapping) -> None:
+    """Refuse unknown targets and columns the file lacks, before a row is read."""
+    unknown = sorted((set(mapping) | set(constants)) - set(TARGETS))
+    if unknown:
+        raise ImportRefused(
+            _("%(names)s: not a project property. Map to: %(targets)s.")
+            % {"names": ", ".join(unknown), "targets": ", ".join(TARGETS)}
+        )
+    missing = sorted(c for c in mapping.values() if c not in source.columns)
+    if missing:
+        raise ImportRefused(
+            _("%(name)s has no column %(missing)s; its columns are: %(columns)s.")
+            % {
+                "name": source.file_name,
+                "missing": ", ".join(missing),
+                "columns": ", ".join(source.columns),
+            }  # fmt: skip
+        )
+    if "code" not in mapping and "code" not in source.columns:
+        raise ImportRefused(
+            _("Say which column holds the project code, e.g. --map code=MA_DA (columns: "
+              "%(columns)s).") % {"columns": ", ".join(source.columns)}
+        )  # fmt: skip
+
+
+def map_fields(record: Mapping, mapping: Mapping, constants: Mapping) -> dict:
+    """One record's values under the project's property names (a mapped column, else a
+    column of the same name, else the constant)."""
+    values = {}
+    for target in TARGETS:
+        if target in mapping:
+            values[target] = record.get(mapping[target])
+        elif target in record:
+            values[target] = record[target]
+        if values.get(target) is None and target in constants:
+            values[target] = constants[target]
+    return {name: value for name, value in values.items() if value is not None}
+
+
+# ---- reproject to storage and validate each feature ------------------------------------------
+
+
+def to_storage(geom, srid: int, swap: bool) -> GEOSGeometry:
+    """A shapely geometry in `srid` as GEOS in WGS 84 (EPSG:6960 for VN-2000). Raises
+    ValueError for a null or non-finite geometry."""
+    if geom is None:
+        raise ValueError(_("The feature has no geometry."))
+    coords = shapely.get_coordinates(geom)
+    if not len(coords) or not all(math.isfinite(v) for v in coords.ravel()):
+        raise ValueError(_("The geometry has empty or non-finite (NaN, infinite) coordinates."))
+    if swap:
+        geom = shapely.transform(geom, lambda xy: xy[:, ::-1])
+    if srid != geocrs.STORAGE_SRID:
+        move = geocrs.transformer(srid, geocrs.STORAGE_SRID)
+        geom = shapely.transform(geom, lambda xy: _moved(move, xy))
+        if not all(math.isfinite(v) for v in shapely.get_coordinates(geom).ravel()):
+            raise ValueError(
+                _("The coordinates cannot be transformed from %(crs)s: check the CRS.")
+                % {"crs": _crs_label(srid)}
+            )
+    return GEOSGeometry(memoryview(shapely.to_wkb(geom)), srid=geocrs.STORAGE_SRID)
+
+
+def _moved(transformer: pyproj.Transformer, xy):
+    import numpy
+
+    x, y = transformer.transform(xy[:, 0], xy[:, 1])
+    return numpy.column_stack([x, y])
+
+
+def validate(geom: GEOSGeometry, *, repair: bool = False, area=None) -> tuple[GEOSGeometry, str]:
+    """The editor's gate (geo.validation.clean_geometry against the province outline `area`,
+    as projects.models.clean_project_geometry applies it) → (geometry, repair note). Invalid
+    geometries are repaired only when asked. Raises ValidationError."""
+    try:
+        return clean_geometry(geom, area=area), ""
+    except ValidationError as error:
+        if not repair or error.code != "invalid":
+            raise
+        fixed = repair_geometry(to_multi(geom))
+        if fixed is None:
+            raise
+        note = _("repaired: %(problem)s") % {"problem": " ".join(error.messages)}
+        return clean_geometry(fixed, area=area), note
+
+
+# ---- match agencies, sectors and statuses -----------------------------------------------------
+
+ABBREVIATIONS = {
+    "ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan", "bqlda": "ban quan ly du an",
+    "qlda": "quan ly du an", "bql": "ban quan ly", "ptnt": "phat trien nong thon",
+    "kkt": "khu kinh te", "tp": "thanh pho", "tx": "thi xa", "h": "huyen", "tt": "thi tran",
+    "gtvt": "giao thong van tai", "khdt": "ke hoach va dau tu", "nn": "nong nghiep",
+    "xd": "xay dung", "tnmt": "tai nguyen va moi truong", "gddt": "giao duc va dao tao",
+    "vhtt": "van hoa va the thao", "dd": "dan dung", "cn": "cong nghiep", "gt": "giao thong",
+}  # fmt: skip
+PROVINCE_SUFFIXES = ("tinh binh dinh", "binh dinh", "tinh")
+
+
+def normalise(text: str) -> str:
+    """Lower case, no diacritics (đ → d), abbreviations expanded, punctuation dropped, and
+    without the province's name at the end: the form two spellings of one name share."""
+    text = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn").lower()
+    text = text.replace("&", " va ")
+    words = [ABBREVIATIONS.get(w, w) for w in re.split(r"[^a-z0-9]+", text) if w]
+    text = " ".join(words)
+    for suffix in PROVINCE_SUFFIXES:
+        if text.endswith(" " + suffix):
+            text = text[: -len(suffix) - 1]
+    return text
+
+
+class Unmatched(ValueError):
+    """A value that names no record; the message suggests the near ones."""
+
+
+class Matcher:
+    """Finds a record by code or by any of its names, normalised."""
+
+    def __init__(self, what: str, entries: Iterable[tuple[object, str, Iterable[str]]]):
+        self.what = what
+        self.by_code, self.by_name, self.labels = {}, {}, {}
+        for record, code, names in entries:
+            self.by_code[code.upper()] = record
+            for name in names:
+                if name:
+                    self.by_name.setdefault(normalise(name), set()).add(code)
+                    self.labels.setdefault(normalise(name), name)
+            self.labels[code] = code
+
+    def __call__(self, value):
+        text = str(value).strip()
+        if text.upper() in self.by_code:
+            return self.by_code[text.upper()]
+        key = normalise(text)
+        codes = self.by_name.get(key, set())
+        if len(codes) == 1:
+            return self.by_code[next(iter(codes)).upper()]
+        if codes:
+            suggestions = sorted(codes)
+        else:
+            near = get_close_matches(key, list(self.by_name), n=3, cutoff=0.75)
+            suggestions = sorted({c for n in near for c in self.by_name[n]})
+        message = _("No %(what)s matches “%(value)s”.") % {"what": self.what, "value": text}
+        if suggestions:
+            message += " " + _("Did you mean %(codes)s? Give the code.") % {
+                "codes": ", ".join(suggestions)
+            }
+        raise Unmatched(message)
+
+
+STATUS_SYNONYMS = {
+    Status.PROPOSED: ["Chủ trương", "Đề xuất"],
+    Status.PREPARING: ["Chuẩn bị", "Chuẩn bị đầu tư"],
+    Status.SITE_CLEARANCE: ["GPMB", "Giải phóng mặt bằng"],
+    Status.UNDER_CONSTRUCTION: ["Đang thi công", "Thi công", "Đang triển khai"],
+    Status.SUSPENDED: ["Tạm dừng", "Tạm ngừng"],
+    Status.COMPLETED: ["Hoàn thành", "Đã hoàn thành"],
+    Status.IN_OPERATION: ["Khai thác", "Đưa vào sử dụng", "Đang khai thác"],
+    Status.CANCELLED: ["Hủy", "Dừng thực hiện"],
+}
+
+
+def matchers() -> dict[str, Matcher]:
+    """The matchers for lead_agency, sector and status (one read of each table)."""
+    agencies = [
+        (a, a.code, [a.name, a.name_en, a.short_name]) for a in Agency.objects.order_by("code")
+    ]
+    sectors = [(s, s.code, [s.name, s.name_en]) for s in Sector.objects.all()]
+    statuses = []
+    for status in Status:
+        names = [status.value.replace("_", " "), *STATUS_SYNONYMS.get(status, [])]
+        for language in ("en", "vi"):
+            with translation.override(language):
+                names.append(str(status.label))
+        statuses.append((status.value, status.value, names))
+    return {
+        "lead_agency": Matcher(_("agency"), agencies),
+        "sector": Matcher(_("sector"), sectors),
+        "status": Matcher(_("status"), statuses),
+    }
+
+
+# ---- judge each feature and report ------------------------------------------------------------
+
+CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
+
+
+@dataclass
+class Item:
+    index: int  # the feature's number in the file, from 1
+    code: str
+    name: str
+    action: str
+    reason: str = ""
+    changes: dict = field(default_factory=dict)  # field → new value (created: all of them)
+    version: int | None = None  # an updated project's version when judged
+    note: str = ""  # a repair
+
+    @property
+    def label(self) -> str:
+        return " ".join(filter(None, [self.code, self.name and f"“{self.name}”"])) or "—"
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    sha256: str
+    layer: str = ""
+    srid: int | None = None
+    swapped: bool = False
+    encoding: str = ""
+    encoding_unsure: list[str] = field(default_factory=list)  # other likely encodings
+    mapping: dict = field(default_factory=dict)
+    constants: dict = field(default_factory=dict)
+    items: list[Item] = field(default_factory=list)
+    batch: ImportBatch | None = None
+    dry_run: bool = False
+
+    def of(self, action: str) -> list[Item]:
+        return [item for item in self.items if item.action == action]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {a: len(self.of(a)) for a in (CREATED, UPDATED, UNCHANGED, REJECTED)}
+
+    def text(self) -> str:
+        """The report for a person, in the active language."""
+        labels = {CREATED: _("Created"), UPDATED: _("Updated"), UNCHANGED: _("Unchanged"),
+                  REJECTED: _("Rejected")}  # fmt: skip
+        lines = [
+            _("File %(name)s (SHA-256 %(sha)s…), coordinates %(crs)s%(swap)s, text %(encoding)s.")
+            % {
+                "name": self.file_name,
+                "sha": self.sha256[:12],
+                "crs": _crs_label(self.srid) if self.srid else "—",
+                "swap": _(", axes swapped") if self.swapped else "",
+                "encoding": self.encoding,
+            }  # fmt: skip
+        ]
+        if self.encoding_unsure:
+            lines.append(
+                _("The text encoding was detected as %(encoding)s, but it could also be "
+                  "%(others)s: check the names below, or pass --encoding.")
+                % {"encoding": self.encoding, "others": ", ".join(self.encoding_unsure)}
+            )  # fmt: skip
+        for action, label in labels.items():
+            items = self.of(action)
+            lines.append(f"{label}: {len(items)}")
+            for item in items:
+                detail = item.reason or (
+                    ", ".join(sorted(item.changes)) if action == UPDATED else ""
+                )
+                detail = "; ".join(filter(None, [detail, item.note]))
+                lines.append(f"  #{item.index} {item.label}" + (f": {detail}" if detail else ""))
+        if self.dry_run:
+            lines.append(_("Dry run: nothing was written."))
+        elif self.batch is None:
+            lines.append(_("Nothing to write: the database already holds these projects."))
+        else:
+            lines.append(
+                _("Recorded as import #%(id)s (undo with: manage.py undo_import %(id)s).")
+                % {"id": self.batch.pk}
+            )
+        return "\n".join(lines)
+
+
+def _messages(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return "; ".join(
+            (f"{name}: " if name != "__all__" else "") + " ".join(messages)
+            for name, messages in error.message_dict.items()
+        )
+    return " ".join(error.messages)
+
+
+def judge(
+    source: Source, srid: int, swap: bool, mapping: Mapping, constants: Mapping, *,
+    repair: bool = False,
+) -> list[Item]:  # fmt: skip
+    """Each feature as created / updated / unchanged / rejected, with its reason. Reads the
+    database (existing projects, agencies, sectors), writes nothing."""
+    match = matchers()
+    area = province_outline()  # read once for the whole file
+    existing = Project.objects.in_bulk(
+        [str(r.get(mapping.get("code", "code")) or "").strip().upper() for r in source.records],
+        field_name="code",
+    )
+    seen: set[str] = set()
+    items = []
+    for index, (record, geom) in enumerate(
+        zip(source.records, source.geometries, strict=True), start=1
+    ):
+        values = map_fields(record, mapping, constants)
+        code = str(values.pop("code", "") or "").strip().upper()
+        item = Item(index, code, str(values.get("name") or ""), REJECTED)
+        items.append(item)
+        try:
+            if not code:
+                raise ValueError(_("The feature has no project code."))
+            if code in seen:
+                raise ValueError(_("The code appears twice in the file; the first one counts."))
+            seen.add(code)
+            values = _converted(values, match)
+            values["geom"], item.note = validate(
+                to_storage(geom, srid, swap), repair=repair, area=area
+            )
+            project = existing.get(code)
+            if project is None:
+                _check_new(code, values, srid)
+                item.action, item.changes = CREATED, values
+            else:
+                item.changes = _differences(project, values)
+                item.version = project.version
+                if item.changes:
+                    _check_update(project, item.changes)
+                item.action = UPDATED if item.changes else UNCHANGED
+        except (ValueError, ValidationError) as error:
+            item.reason = _messages(error) if isinstance(error, ValidationError) else str(error)
+    return items
+
+
+def _converted(values: dict, match: Mapping) -> dict:
+    result, errors = {}, []
+    for name, value in values.items():
+        try:
+            if name in match:
+                result[name] = match[name](value)
+            else:
+                result[name] = convert_value(Project._meta.get_field(name), name, value)
+        except Unmatched as error:
+            errors.append(str(error))
+        except ValidationError as error:
+            errors.append(f"{name}: {' '.join(error.messages)}")
+    if errors:
+        raise ValueError(" ".join(errors))
+    return result
+
+
+def _check_new(code: str, values: dict, srid: int) -> None:
+    missing = [n for n in ("name", "sector", "lead_agency") if n not in values]
+    if missing:
+        raise ValueError(
+            _("A new project needs %(fields)s: map a column or --set a value.")
+            % {"fields": ", ".join(missing)}
+        )
+    _check_fields(Project(code=code, source_srid=srid), values)
+
+
+def _check_update(project: Project, changes: dict) -> None:
+    _check_fields(copy.copy(project), changes)
+
+
+def _check_fields(probe: Project, values: dict) -> None:
+    """The model's own checks of the other fields (choices, formats, constraints); the
+    geometry has passed the gate already, so it is left out rather than checked again."""
+    for name, value in values.items():
+        if name != "geom":
+            setattr(probe, name, value)
+    probe.geom = None
+    probe.full_clean(exclude=["version", "geom"], validate_unique=False)  # codes: in_bulk above
+
+
+def _differences(project: Project, values: dict) -> dict:
+    changes = {}
+    for name, value in values.items():
+        current = getattr(project, name)
+        if name == "geom":
+            same = current.srid == value.srid and current.equals_exact(value, 1e-9)
+        else:
+            same = current == value
+        if not same:
+            changes[name] = value
+    return changes
+
+
+# ---- write ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def write(report: ImportReport, *, user=None, skip_invalid: bool = False) -> ImportBatch | None:
+    """Write the report's created and updated projects through projects.actions (door
+    "import"), recorded as one ImportBatch: everything or nothing. Rejected features refuse
+    the whole file unless `skip_invalid`."""
+    rejected = report.of(REJECTED)
+    if rejected and not skip_invalid:
+        raise ImportRefused(
+            _("%(count)s feature(s) rejected, so nothing was written (fix them, or pass "
+              "--skip-invalid to import the others): %(first)s")
+            % {"count": len(rejected), "first": f"#{rejected[0].index} {rejected[0].label}: "
+               f"{rejected[0].reason}"}
+        )  # fmt: skip
+    if user is not None:
+        needed = [access.CREATE] if report.of(CREATED) else []
+        needed += [access.CHANGE] if report.of(UPDATED) else []
+        if not all(access.can(user, ability) for ability in needed):
+            raise Forbidden(
+                _("%(user)s may not create or change projects: ask an administrator for the "
+                  "GIS editor role.") % {"user": user.get_username()}
+            )  # fmt: skip
+    counts = report.counts
+    if not counts[CREATED] and not counts[UPDATED]:
+        return None  # nothing to write, nothing to undo: a re-run leaves no trace
+    batch = ImportBatch.objects.create(
+        user=user, file_name=report.file_name[:255], sha256=report.sha256, layer=report.layer,
+        srid=report.srid, swapped_axes=report.swapped, encoding=report.encoding,
+        mapping=report.mapping, constants=report.constants, **counts,
+    )  # fmt: skip
+    who = {"user": user, "door": Door.IMPORT, "comment": batch.comment}
+    for item in report.of(CREATED):
+        project = Project(code=item.code, source_srid=report.srid, **item.changes)
+        actions.create_project(project, **who)
+        ImportedProject.objects.create(batch=batch, project=project, code=item.code,
+                                       was_created=True, version_after=project.version)  # fmt: skip
+    for item in report.of(UPDATED):
+        project = Project.objects.get(code=item.code)
+        actions.update_project(project, dict(item.changes), expected_version=item.version, **who)
+        ImportedProject.objects.create(batch=batch, project=project, code=item.code,
+                                       was_created=False, version_before=item.version,
+                                       version_after=project.version)  # fmt: skip
+    report.batch = batch
+    return batch
+
+
+# ---- the whole pipeline ---------------------------------------------------------------------
+
+
+def import_file(
+    path: Path | str, *, crs: str | None = None, encoding: str | None = None,
+    layer: str | None = None, mapping: Mapping | None = None, constants: Mapping | None = None,
+    mapping_name: str | None = None, dry_run: bool = False, skip_invalid: bool = False,
+    repair: bool = False, swap_axes: bool = False, user=None,
+) -> ImportReport:  # fmt: skip
+    """Read, check and judge a file, then (unless `dry_run`) write it. Raises ImportRefused
+    for a file refused as a whole; rejected features are in the report."""
+    mapping, constants = dict(mapping or {}), dict(constants or {})
+    if mapping_name:
+        saved = saved_mapping(mapping_name)
+        mapping, constants = {**saved.mapping, **mapping}, {**saved.constants, **constants}
+    if encoding and encoding not in vnencodings.ENCODINGS:
+        raise ImportRefused(_("Unknown encoding %(encoding)s: use utf-8, cp1258, tcvn3 or vni.")
+                            % {"encoding": encoding})  # fmt: skip
+    source = read(path, layer=layer)
+    used, unsure = decode(source, encoding)
+    srid, swap = declare_crs(source, crs, swap_axes)
+    check_mapping(source, mapping, constants)
+    report = ImportReport(
+        file_name=source.file_name, sha256=source.sha256, layer=source.layer, srid=srid,
+        swapped=swap, encoding=used, encoding_unsure=unsure, mapping=mapping,
+        constants=constants, dry_run=dry_run,
+    )  # fmt: skip
+    report.items = judge(source, srid, swap, mapping, constants, repair=repair)
+    if not dry_run:
+        write(report, user=user, skip_invalid=skip_invalid)
+    return report
