@@ -20,9 +20,7 @@ import hashlib
 import math
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
@@ -36,6 +34,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from geo import archives, importcrs, vnencodings
 from geo import crs as geocrs
 from geo.errors import BadRequest, Forbidden
 from geo.validation import clean_geometry, to_multi
@@ -52,142 +51,7 @@ from projects.models import (
     Status,
     province_outline,
 )
-from projects.writes import WRITABLE
-from projects.writes import _convert as convert_value
-
-# ---- the other pieces of issue 11 (geo.vnencodings, geo.importcrs, geo.archives) -------------
-#
-# Until they are merged, minimal private stand-ins with the agreed interfaces keep this module
-# working: UTF-8 then Windows-1258 only; the CRS from pyproj; zip checks of our own.
-
-try:
-    from geo import vnencodings
-except ImportError:  # pragma: no cover - replaced by geo/vnencodings.py
-
-    class vnencodings:  # noqa: N801 - stands in for a module
-        ENCODINGS = ("utf-8", "cp1258")
-
-        @dataclass
-        class Detection:
-            encoding: str
-            confident: bool
-            candidates: list[str]
-
-        @staticmethod
-        def decode(raw: bytes, encoding: str) -> str:
-            try:
-                return unicodedata.normalize("NFC", raw.decode(encoding))
-            except (UnicodeDecodeError, LookupError) as error:
-                raise ValueError(str(error)) from error
-
-        @staticmethod
-        def detect(samples: list[bytes]):
-            try:
-                for sample in samples:
-                    sample.decode("utf-8")
-            except UnicodeDecodeError:
-                return vnencodings.Detection("cp1258", False, ["cp1258", "tcvn3", "vni"])
-            return vnencodings.Detection("utf-8", True, ["utf-8"])
-
-        @staticmethod
-        def declared(text: str) -> str | None:
-            value = text.strip().upper().removeprefix("ANSI").strip()
-            return {"UTF-8": "utf-8", "UTF8": "utf-8", "65001": "utf-8", "1258": "cp1258",
-                    "CP1258": "cp1258", "WINDOWS-1258": "cp1258"}.get(value)  # fmt: skip
-
-
-try:
-    from geo import importcrs
-except ImportError:  # pragma: no cover - replaced by geo/importcrs.py
-
-    class importcrs:  # noqa: N801 - stands in for a module
-        @dataclass
-        class Candidate:
-            srid: int
-            label: str
-            swapped: bool
-
-        @staticmethod
-        def srid_from_prj(text: str) -> int | None:
-            try:
-                return pyproj.CRS.from_wkt(text).to_epsg(min_confidence=70)
-            except pyproj.exceptions.CRSError:
-                return None
-
-        @staticmethod
-        def candidates(bounds):
-            minx, miny, maxx, maxy = bounds
-            found = []
-            for swapped, (x0, y0, x1, y1) in ((False, bounds), (True, (miny, minx, maxy, maxx))):
-                if x0 >= 100 and x1 <= 112 and y0 >= 5 and y1 <= 25:
-                    found.append(importcrs.Candidate(4326, "WGS 84 (EPSG:4326)", swapped))
-                if x0 >= 300_000 and x1 <= 800_000 and y0 >= 1_400_000 and y1 <= 1_700_000:
-                    found += [
-                        importcrs.Candidate(9217, "VN-2000 TM-3 108°15′ (EPSG:9217)", swapped),
-                        importcrs.Candidate(3406, "VN-2000 UTM 49N (EPSG:3406)", swapped),
-                    ]
-            return found
-
-        @staticmethod
-        def swapped_axes(bounds, srid: int) -> bool:
-            minx, miny, maxx, maxy = bounds
-            if geocrs.SUPPORTED.get(srid) and geocrs.SUPPORTED[srid].unit == "degree":
-                return minx >= 5 and maxx <= 25 and miny >= 100 and maxy <= 112
-            return minx > 1_000_000 and maxy < 1_000_000
-
-
-try:
-    from geo import archives
-except ImportError:  # pragma: no cover - replaced by geo/archives.py
-    import shutil
-    import tempfile
-
-    class archives:  # noqa: N801 - stands in for a module
-        class UnsafeFile(ValueError):
-            pass
-
-        SUFFIXES = {".shp": "shapefile", ".gpkg": "geopackage", ".geojson": "geojson",
-                    ".json": "geojson", ".kml": "kml", ".kmz": "kmz", ".csv": "csv",
-                    ".zip": "zip"}  # fmt: skip
-
-        @staticmethod
-        def unpack(path: Path, into: Path, *, max_bytes=2_000_000_000, max_members=10_000):
-            with zipfile.ZipFile(path) as archive:
-                members = archive.infolist()
-                if len(members) > max_members:
-                    raise archives.UnsafeFile(f"{path.name} has more than {max_members} files.")
-                if sum(m.file_size for m in members) > max_bytes:
-                    raise archives.UnsafeFile(f"{path.name} expands beyond {max_bytes} bytes.")
-                for member in members:
-                    name = member.filename
-                    if name.startswith(("/", "\\")) or ".." in Path(name).parts:
-                        raise archives.UnsafeFile(f"{path.name}: member {name} leaves the folder.")
-                    if (member.external_attr >> 16) & 0o170000 == 0o120000:
-                        raise archives.UnsafeFile(f"{path.name}: member {name} is a link.")
-                archive.extractall(into)
-                return [into / m.filename for m in members if not m.is_dir()]
-
-        @staticmethod
-        def sniff(path: Path) -> str:
-            kind = archives.SUFFIXES.get(path.suffix.lower())
-            if kind is None:
-                raise archives.UnsafeFile(f"{path.name}: not a file type the importer reads.")
-            head = path.read_bytes()[:16]
-            magic = {"zip": b"PK", "kmz": b"PK", "geopackage": b"SQLite format 3",
-                     "shapefile": b"\x00\x00\x27\x0a"}.get(kind)  # fmt: skip
-            if magic and not head.startswith(magic):
-                raise archives.UnsafeFile(f"{path.name} is not a {kind} file.")
-            return kind
-
-        @staticmethod
-        @contextmanager
-        def private_dir():
-            directory = Path(tempfile.mkdtemp(prefix="import-"))
-            directory.chmod(0o700)
-            try:
-                yield directory
-            finally:
-                shutil.rmtree(directory, ignore_errors=True)
+from projects.writes import WRITABLE, convert_value
 
 
 class ImportRefused(BadRequest):

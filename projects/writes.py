@@ -131,7 +131,7 @@ def read_feature(
         field = Project._meta.get_field(name)
         value = properties.get(name, None if name in BY_CODE else field.get_default())
         try:
-            changes[name] = _convert(field, name, value)
+            changes[name] = convert_value(field, name, value)
         except ValidationError as error:
             errors[name] = " ".join(error.messages)
     if project is None:
@@ -146,7 +146,7 @@ def read_feature(
     return changes
 
 
-def _convert(field, name: str, value):
+def convert_value(field, name: str, value):
     if name in BY_CODE:
         if value is None:
             raise ValidationError(_("This property is required."))
