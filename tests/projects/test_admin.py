@@ -118,7 +118,10 @@ def test_the_form_speaks_vietnamese_by_default(gis_client, write_world):
     response = submit(
         gis_client, write_world.market, values, geom=widget_geojson("POINT(105.85 21.03)")
     )
-    assert "nằm ngoài tỉnh Bình Định" in response.content.decode()
+    html = response.content.decode()
+    assert "nằm ngoài tỉnh Bình Định" in html
+    # The admin's own banner too: Django's Vietnamese catalogue lacks its plural form.
+    assert "Vui lòng sửa các lỗi dưới đây." in html and "Please correct" not in html
 
 
 def test_a_stale_form_does_not_overwrite_a_newer_save(gis_client, write_world):
