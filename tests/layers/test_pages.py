@@ -199,6 +199,8 @@ def test_the_location_note_follows_the_language(client, world):
 def test_a_planner_sees_an_unpublished_project_page_marked(planner_client, world):
     html = get(planner_client, "/projects/GT-02/").content.decode()
     assert "Đường ven biển Cát Tiến – Đề Gi" in html and "unpublished-badge" in html
+    # Where it stands on its way to the public (docs/publishing.md).
+    assert "Chưa công khai · Bản nháp" in html
 
 
 # ---- the standalone HTML export -------------------------------------------------------------
