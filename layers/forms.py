@@ -137,3 +137,65 @@ class ProjectEditorForm(forms.ModelForm):
         old = self.instance.geom if self.instance.pk else None
         new = self.cleaned_data.get("geom")
         return old is None or new is None or not old.equals_exact(new, 1e-9)
+
+
+class ImportForm(forms.Form):
+    """The upload page's form: the import command's options (projects.imports.import_file)."""
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("Shapefile (zipped, or the .shp alone when its CRS is given), GeoPackage, "
+                    "GeoJSON, KML, KMZ or CSV."),
+    )  # fmt: skip
+    crs = forms.CharField(
+        label=_("Coordinate system"), required=False, max_length=40,
+        help_text=_("Only when the file does not say it, e.g. EPSG:9217 for VN-2000 TM-3 "
+                    "108°15′."),
+    )  # fmt: skip
+    encoding = forms.ChoiceField(
+        label=_("Text encoding"), required=False,
+        choices=[("", _("Detect")), ("utf-8", "UTF-8"), ("cp1258", "Windows-1258"),
+                 ("tcvn3", "TCVN3 (ABC)"), ("vni", "VNI")],
+    )  # fmt: skip
+    layer = forms.CharField(label=_("Layer"), required=False, max_length=255)
+    mapping_name = forms.CharField(label=_("Saved mapping"), required=False, max_length=120)
+    mapping = forms.CharField(
+        label=_("Field map"), required=False, max_length=2000,
+        help_text=_("Project property = file column, e.g. "
+                    "code=MA_DA,name=TEN_DA,lead_agency=CQ_CHUTRI"),
+    )  # fmt: skip
+    constants = forms.CharField(
+        label=_("Constants"), required=False, max_length=2000,
+        help_text=_("Values for every feature, e.g. sector=GT"),
+    )  # fmt: skip
+    skip_invalid = forms.BooleanField(label=_("Import the valid features, skip the rejected ones"),
+                                      required=False)  # fmt: skip
+    repair = forms.BooleanField(label=_("Repair invalid geometries"), required=False)
+    swap_axes = forms.BooleanField(label=_("Swap the axes (northing written first)"),
+                                   required=False)  # fmt: skip
+
+    def clean(self):
+        from projects.imports import ImportRefused, parse_pairs
+
+        data = super().clean()
+        for name in ("mapping", "constants"):
+            try:
+                data[name] = parse_pairs(data.get(name))
+            except ImportRefused as error:
+                self.add_error(name, error.message)
+        return data
+
+    def options(self) -> dict:
+        """The keyword arguments of import_file, as JSON-safe values."""
+        data = self.cleaned_data
+        return {
+            "crs": data["crs"].strip() or None,
+            "encoding": data["encoding"] or None,
+            "layer": data["layer"].strip() or None,
+            "mapping_name": data["mapping_name"].strip() or None,
+            "mapping": data["mapping"],
+            "constants": data["constants"],
+            "skip_invalid": data["skip_invalid"],
+            "repair": data["repair"],
+            "swap_axes": data["swap_axes"],
+        }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from layers import account, editor, history, ogc, ogc_writes, review, tiles, views
+from layers import account, editor, history, imports, ogc, ogc_writes, review, tiles, views
 
 urlpatterns = [
     path("", views.public_map, name="home"),
@@ -12,6 +12,11 @@ urlpatterns = [
     path("edit/geometry/", editor.geometry, name="editor-geometry"),
     path("edit/<str:code>/", editor.edit_project, name="editor-edit"),
     path("edit/<str:code>/submit/", review.submit, name="editor-submit"),
+    path("import/", imports.upload, name="import-upload"),
+    path("import/confirm/", imports.confirm, name="import-confirm"),
+    path("import/cancel/", imports.cancel, name="import-cancel"),
+    path("import/<int:batch_id>/", imports.batch, name="import-batch"),
+    path("import/<int:batch_id>/undo/", imports.undo, name="import-undo"),
     path("review/", review.review_list, name="review"),
     path("review/<str:code>/<slug:name>/", review.review_step, name="review-step"),
     path("projects/<str:code>/history/", history.project_history, name="project-history"),

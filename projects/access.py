@@ -57,6 +57,12 @@ def may_see_review(user) -> bool:
     return can_see_unpublished(user)
 
 
+def may_import(user) -> bool:
+    """The import pages (/import/) create and change projects from a file, and undo a whole
+    import: GIS editors, who hold both abilities."""
+    return _signed_in(user) and can(user, CREATE) and can(user, CHANGE)
+
+
 def visible_projects(user):
     projects = Project.objects.with_relations()
     if can_see_unpublished(user):

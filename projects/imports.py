@@ -568,6 +568,7 @@ class Item:
     changes: dict = field(default_factory=dict)  # field → new value (created: all of them)
     version: int | None = None  # an updated project's version when judged
     note: str = ""  # a repair
+    incoming: GEOSGeometry | None = None  # in storage CRS as read (before the gate), for a map
 
     @property
     def label(self) -> str:
@@ -674,9 +675,8 @@ def judge(
                 raise ValueError(_("The code appears twice in the file; the first one counts."))
             seen.add(code)
             values = _converted(values, match)
-            values["geom"], item.note = validate(
-                to_storage(geom, srid, swap), repair=repair, area=area
-            )
+            item.incoming = to_storage(geom, srid, swap)
+            values["geom"], item.note = validate(item.incoming, repair=repair, area=area)
             project = existing.get(code)
             if project is None:
                 _check_new(code, values, srid)
