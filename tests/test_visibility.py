@@ -76,6 +76,12 @@ ROUTES = {
     "editor-edit": [Walk("/edit/GT-02/", 302, 403), Walk("/edit/YT-02/", 302, 403)],
     "editor-geometry": [Walk("/edit/geometry/", 405, 405)],
     "editor-submit": [Walk("/edit/GT-02/submit/", 405, 405)],  # a form's POST only
+    # The import pages: a login for the public, refused to a planner (who may not edit).
+    "import-upload": [Walk("/import/", 302, 403)],
+    "import-batch": [Walk("/import/1/", 302, 403)],
+    "import-confirm": [Walk("/import/confirm/", 405, 405)],  # a form's POST only
+    "import-cancel": [Walk("/import/cancel/", 405, 405)],
+    "import-undo": [Walk("/import/1/undo/", 405, 405)],
     # The review list: a login for the public; nothing in the small world waits for review.
     "review": [Walk("/review/", 302)],
     "review-step": [Walk("/review/GT-02/publish/", 405, 405)],
