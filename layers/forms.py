@@ -144,7 +144,7 @@ class ImportForm(forms.Form):
 
     file = forms.FileField(
         label=_("File"),
-        help_text=_("Shapefile (zipped, or the .shp alone when its CRS is given), GeoPackage, "
+        help_text=_("Shapefile (zipped with its .dbf, .shx and .prj), GeoPackage, "
                     "GeoJSON, KML, KMZ or CSV."),
     )  # fmt: skip
     crs = forms.CharField(
