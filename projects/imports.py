@@ -21,6 +21,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
@@ -668,6 +669,8 @@ def judge(
         code = str(values.pop("code", "") or "").strip().upper()
         item = Item(index, code, str(values.get("name") or ""), REJECTED)
         items.append(item)
+        with suppress(ValueError):  # drawn on the preview map even when a field is wrong
+            item.incoming = to_storage(geom, srid, swap)
         try:
             if not code:
                 raise ValueError(_("The feature has no project code."))
@@ -675,8 +678,8 @@ def judge(
                 raise ValueError(_("The code appears twice in the file; the first one counts."))
             seen.add(code)
             values = _converted(values, match)
-            item.incoming = to_storage(geom, srid, swap)
-            values["geom"], item.note = validate(item.incoming, repair=repair, area=area)
+            incoming = item.incoming or to_storage(geom, srid, swap)  # raises the reason
+            values["geom"], item.note = validate(incoming, repair=repair, area=area)
             project = existing.get(code)
             if project is None:
                 _check_new(code, values, srid)
