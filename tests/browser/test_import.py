@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from projects import actions
 from projects.models import Door, ImportBatch, Project
+from tests.browser.axe import assert_no_violations
 from tests.browser.test_editor import log_in
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "import"
@@ -59,6 +60,7 @@ def test_an_editor_previews_confirms_and_undoes_an_import(offline, live_url, imp
     assert page.locator(".import-map path.import-existing").count() > 0
     page.locator("#import-map-title").scroll_into_view_if_needed()
     offline.screenshot("import-preview")
+    assert_no_violations(page)
     with committed():
         assert not Project.objects.filter(code__in=CODES).exists()
 

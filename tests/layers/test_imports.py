@@ -1,8 +1,10 @@
 """The import pages (/import/): upload → preview (dry run, nothing written) → confirm (one
 batch, door "import") → undo; refused files (400, nothing written); who may use them."""
 
+import io
+import os
 import re
-import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -22,18 +24,20 @@ FORM = {"mapping": "code=MA_DA,name=TEN_DA,status=TRANGTHAI,progress_pct=TIENDO"
 
 def upload(client, name="tm3.zip", **fields):
     if name.endswith(".shp") and name != "not_a_shapefile.shp":
-        name = zipped(name)  # a shapefile travels with its .dbf, .shx…: zipped
-    file = SimpleUploadedFile(Path(name).name, (FIXTURES / name).read_bytes())
+        content = zipped(name)  # a shapefile travels with its .dbf, .shx…: zipped
+        name = name.replace(".shp", ".zip")
+    else:
+        content = (FIXTURES / name).read_bytes()
+    file = SimpleUploadedFile(name, content)
     return client.post("/import/", {**FORM, **fields, "file": file})
 
 
-def zipped(name: str) -> Path:
-    stem = Path(name).stem
-    target = Path(tempfile.mkdtemp()) / f"{stem}.zip"
-    with zipfile.ZipFile(target, "w") as archive:
-        for member in FIXTURES.glob(f"{stem}.*"):
+def zipped(name: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member in FIXTURES.glob(f"{Path(name).stem}.*"):
             archive.write(member, member.name)
-    return target
+    return buffer.getvalue()
 
 
 def token_of(response) -> str:
@@ -137,3 +141,27 @@ def test_another_editor_cannot_confirm_someone_elses_upload(world, gis_client, d
     gis_client.force_login(other)
     assert gis_client.post("/import/confirm/", {"token": token}).status_code == 403
     assert not ImportBatch.objects.exists()
+
+
+def test_cancel_forgets_the_upload(world, gis_client):
+    token = token_of(upload(gis_client))
+    response = gis_client.post("/import/cancel/", {"token": token})
+    assert response.status_code == 303 and response["Location"] == "/import/"
+    with pytest.raises(uploads.UploadGone):
+        uploads.path(token)
+    assert gis_client.post("/import/confirm/", {"token": token}).status_code == 404
+    assert not ImportBatch.objects.exists()
+
+
+def test_uploads_are_private_and_swept_after_a_day():
+    token = uploads.keep([b"abc"], "../../du an.geojson", {"crs": None})
+    folder = uploads.path(token).parent.parent
+    assert uploads.path(token).name == "du an.geojson"  # no way out of its directory
+    assert folder.stat().st_mode & 0o777 == 0o700
+    old = time.time() - uploads.MAX_AGE - 60
+    os.utime(folder, (old, old))
+    uploads.sweep()
+    with pytest.raises(uploads.UploadGone):
+        uploads.path(token)
+    with pytest.raises(uploads.UploadGone):
+        uploads.path("../etc")
