@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from geo import uploads
 from geo.errors import Forbidden, NotFound
+from geo.http import read_only
 from layers.forms import ImportForm
 from layers.maps import base_map
 from projects import access, actions
@@ -188,7 +189,7 @@ def _batch_page(request, batch, *, error="", status=200):
     return render(request, "layers/import_batch.html", context, status=status)
 
 
-@require_http_methods(["GET"])
+@read_only
 def batch(request, batch_id):
     """One import's record, with its projects and the undo button."""
     if refused := _refused(request):

@@ -212,6 +212,13 @@ ROUTES = [
           writes=True, paths=[f"/history/deleted/{'9' * 25}/restore/",
                               "/history/deleted/2147483648/restore/"],
           body={"comment": "text"}),
+    # The import pages (a form with no file is refused on the form; the steps after it are
+    # below, in NOT_SWEPT).
+    Route("import-upload", "/import/", {}, kind="page", editor=True, writes=True,
+          body={"crs": "text", "encoding": "code", "layer": "text", "mapping": "text",
+                "constants": "text"}),
+    Route("import-batch", "/import/1/", {}, kind="page", editor=True,
+          paths=[f"/import/{'9' * 25}/", "/import/2147483648/"]),
 ]  # fmt: skip
 # Routes that are not part of the read side (forms, sign-in, the admin) or that serve no data.
 NOT_SWEPT = {"set_language", "login", "logout", "password_change", "password_change_done",
@@ -220,7 +227,10 @@ NOT_SWEPT = {"set_language", "login", "logout", "password_change", "password_cha
              # Publishing: the review list is signed-in only, its steps and the editor's submit
              # are form POSTs; tests/projects/test_publishing.py sends them stale and illegal
              # steps and a missing comment.
-             "review", "review-step", "editor-submit"}  # fmt: skip
+             "review", "review-step", "editor-submit",
+             # Import steps after the upload: form POSTs naming an upload token or a batch;
+             # tests/layers/test_imports.py sends them unknown, foreign and stale ones.
+             "import-confirm", "import-cancel", "import-undo"}  # fmt: skip
 # Whole queries on top of the per-kind lists: a map view (lat, lon, z) is read only when all
 # three are there.
 VIEWS = [{"lat": "14", "lon": "109", "z": z} for z in SPECIFIC["zoom"]] + [
