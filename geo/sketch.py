@@ -24,14 +24,15 @@ class Sketch:
     shapes: list[Shape | None]  # in the order given; None for a missing geometry
 
 
-def _rings(geom) -> list:
+def rings(geom) -> list:
+    """Every ring (polygons) or line (lines) of a geometry, as lists of coordinates."""
     kind = geom.geom_type
     if kind == "Polygon":
         return [list(ring.coords) for ring in geom]
     if kind == "LineString":
         return [list(geom.coords)]
     if kind.startswith("Multi") or kind == "GeometryCollection":
-        return [ring for part in geom for ring in _rings(part)]
+        return [ring for part in geom for ring in rings(part)]
     return []
 
 
@@ -63,7 +64,7 @@ def sketch(*geoms) -> Sketch | None:
 
     def path(geom):
         parts = []
-        for ring in _rings(geom):
+        for ring in rings(geom):
             coords = " L".join("{:.1f},{:.1f}".format(*xy(*pt[:2])) for pt in ring)
             closed = len(ring) > 2 and ring[0] == ring[-1]
             parts.append("M" + coords + ("Z" if closed else ""))

@@ -8,23 +8,12 @@ is close enough to a conformal map at this size and latitude.
 import math
 from html import escape
 
+from geo.sketch import rings
 from layers.styles import SHAPES, STATUS_STYLES
 
 SIZE = 160  # the longer side of the viewBox
 MARGIN = 8
 TOLERANCE = 0.004  # degrees (~400 m): invisible at this size, and a few hundred vertices
-
-
-def _rings(geom) -> list:
-    """Every ring (polygons) or line (lines) of a geometry, as lists of (lon, lat)."""
-    kind = geom.geom_type
-    if kind == "Polygon":
-        return [list(ring.coords) for ring in geom]
-    if kind == "LineString":
-        return [list(geom.coords)]
-    if kind.startswith("Multi") or kind == "GeometryCollection":
-        return [ring for part in geom for ring in _rings(part)]
-    return []
 
 
 def locator_svg(province, project, *, status: str, title: str) -> str:
@@ -44,9 +33,9 @@ def locator_svg(province, project, *, status: str, title: str) -> str:
     def xy(lon, lat):
         return f"{MARGIN + (lon - west) * k * scale:.1f},{MARGIN + (north - lat) * scale:.1f}"
 
-    def path(rings, close):
+    def path(parts, close):
         end = "Z" if close else ""
-        return " ".join("M" + " L".join(xy(*pt[:2]) for pt in ring) + end for ring in rings)
+        return " ".join("M" + " L".join(xy(*pt[:2]) for pt in ring) + end for ring in parts)
 
     style = STATUS_STYLES[status]
     colour = style["color"]
@@ -54,18 +43,18 @@ def locator_svg(province, project, *, status: str, title: str) -> str:
         f'<svg class="locator" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="locator-title" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="locator-title">{escape(title)}</title>',
-        f'<path class="province" d="{path(_rings(outline), True)}" fill="#eef1ea" '
+        f'<path class="province" d="{path(rings(outline), True)}" fill="#eef1ea" '
         f'stroke="#52616b" stroke-width="1.2" fill-rule="evenodd"/>',
     ]
     shape = project.simplify(TOLERANCE / 2)
     if shape.geom_type in ("MultiLineString", "LineString"):
         parts.append(
-            f'<path d="{path(_rings(shape), False)}" fill="none" stroke="{colour}" '
+            f'<path d="{path(rings(shape), False)}" fill="none" stroke="{colour}" '
             f'stroke-width="3" stroke-linecap="round"/>'
         )
     elif shape.geom_type in ("MultiPolygon", "Polygon"):
         parts.append(
-            f'<path d="{path(_rings(shape), True)}" fill="{colour}" fill-opacity=".35" '
+            f'<path d="{path(rings(shape), True)}" fill="{colour}" fill-opacity=".35" '
             f'stroke="{colour}" stroke-width="2"/>'
         )
     points = list(project) if project.geom_type == "MultiPoint" else [project.point_on_surface]

@@ -443,8 +443,21 @@ class SectorAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "name_en"]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A list to read: the records are written elsewhere, through projects.actions."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
+class ProgressReportAdmin(ReadOnlyAdmin):
     """A list to search reports in; they are filed and corrected on their project's page."""
 
     list_display = [
@@ -458,15 +471,6 @@ class ProgressReportAdmin(admin.ModelAdmin):
     list_filter = ["status", "is_illustrative"]
     search_fields = ["project__code", "project__name"]
     date_hierarchy = "report_date"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def history_url(obj) -> str:
@@ -543,7 +547,7 @@ class ImportMappingAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ReadOnlyAdmin):
     """The record of each import, read only: imports and their undo run through the commands
     (`import_projects`, `undo_import ID`), which write through projects.actions."""
 
@@ -551,12 +555,3 @@ class ImportBatchAdmin(admin.ModelAdmin):
                     "rejected", "state"]  # fmt: skip
     list_filter = ["state"]
     search_fields = ["file_name", "sha256"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
