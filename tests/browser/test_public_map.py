@@ -43,6 +43,9 @@ def listed(page):
     )
 
 
+SETTLED = "!document.body.classList.contains('loading')"
+
+
 def test_the_map_draws_the_published_projects(page, live_url, offline, committed):
     with committed():
         visible = codes(public())
@@ -304,6 +307,25 @@ def test_keyboard_users_reach_every_project_and_its_popup(page, live_url, offlin
     expect(heading).to_contain_text(airport.name)
     expect(heading).to_be_focused()
     offline.screenshot("public-map-keyboard-popup")
+
+
+def test_the_map_shows_it_is_loading_until_the_newest_request_has_drawn(page, live_url, offline):
+    open_map(page, live_url)
+    # A second move before the first one's answer aborts the first request, which settles
+    # at once: the spinner (and the tests' wait for a settled map) must stay until the second
+    # one has drawn.
+    loading = page.evaluate(
+        """async () => {
+            window.projectMap.reload();
+            window.projectMap.reload();
+            await new Promise((resolve) => setTimeout(resolve));  // the aborted one has settled
+            return document.body.classList.contains('loading');
+        }"""
+    )
+    assert loading
+    page.wait_for_function(SETTLED)
+    assert drawn(page) > 0
+    expect(page.locator("#summary")).not_to_have_text("Đang tải dự án…")
 
 
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])

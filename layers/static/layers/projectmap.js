@@ -547,10 +547,10 @@
     const tiles = grid && filters === gridKey && map.getZoom() <= config.tileMaxZoom;
     params.set('limit', tiles ? config.thresholds.list : config.thresholds.tiles);
     if (controller) { controller.abort(); }
-    controller = new AbortController();
+    const request = controller = new AbortController();
     summary.textContent = msg.loading;
     document.body.classList.add('loading');
-    fetch(`${config.apiUrl}?${params}`, {headers: {Accept: 'application/geo+json'}, signal: controller.signal,
+    fetch(`${config.apiUrl}?${params}`, {headers: {Accept: 'application/geo+json'}, signal: request.signal,
       credentials: 'same-origin'})
       .then((response) => {
         if (!response.ok) { throw new Error(response.status); }
@@ -575,7 +575,9 @@
         if (error.name === 'AbortError') { return; }
         summary.textContent = msg.error;
       })
-      .finally(() => document.body.classList.remove('loading'));
+      // A request superseded by a newer one (a move during a move) settles first, aborted:
+      // the map is still loading until the newest one has drawn.
+      .finally(() => { if (controller === request) { document.body.classList.remove('loading'); } });
   }
 
   // ---- the sheet (phone) and the panel ---------------------------------------------------
