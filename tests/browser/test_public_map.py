@@ -46,6 +46,15 @@ def listed(page):
 SETTLED = "!document.body.classList.contains('loading')"
 
 
+def redraw(page):
+    """Reload the projects in view, as a move does, and check that the element which had the
+    focus was replaced: a test of the focus afterwards then means something."""
+    before = page.evaluate_handle("document.activeElement")
+    page.evaluate("window.projectMap.reload()")
+    page.wait_for_function(SETTLED)
+    assert not before.evaluate("element => element.isConnected")
+
+
 def test_the_map_draws_the_published_projects(page, live_url, offline, committed):
     with committed():
         visible = codes(public())
@@ -294,19 +303,27 @@ def test_keyboard_users_reach_every_project_and_its_popup(page, live_url, offlin
     page.keyboard.press("Enter")
     heading = page.locator(".leaflet-popup-content h3")
     expect(heading).to_be_focused()
-    page.wait_for_function("!document.body.classList.contains('loading')")  # the new view
-    expect(heading).to_be_focused()  # still, after the redraw
+    redraw(page)  # the new view reloads the projects, whenever the server answers
+    expect(heading).to_be_focused()  # still, in the popup drawn again
     page.keyboard.press("Tab")  # on to the popup's links
     assert page.evaluate("document.activeElement.closest('.leaflet-popup') !== null")
     page.keyboard.press("Escape")
     expect(page.locator(".leaflet-popup")).to_have_count(0)
     expect(button).to_be_focused()
-    # A shape opens its popup from the keyboard too.
+    # A redraw keeps a focused shape's project focused (it used to drop the focus, and the
+    # next key reached nothing), and the shape opens its popup from the keyboard too.
     shape.focus()
+    redraw(page)
+    expect(shape).to_be_focused()
     page.keyboard.press("Enter")
     expect(heading).to_contain_text(airport.name)
     expect(heading).to_be_focused()
     offline.screenshot("public-map-keyboard-popup")
+    # Escape gives the focus back to the shape, though a redraw replaced it meanwhile.
+    redraw(page)
+    page.keyboard.press("Escape")
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    expect(shape).to_be_focused()
 
 
 def test_the_map_shows_it_is_loading_until_the_newest_request_has_drawn(page, live_url, offline):

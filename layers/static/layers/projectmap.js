@@ -138,11 +138,8 @@
   // A redraw closes and reopens the popup: the focus stays with it.
   map.on('popupclose', () => {
     if (redrawing) { return; }
-    let back = returnFocus;
-    if (back && !document.body.contains(back) && back.dataset.code) {  // the list was redrawn
-      back = listEntry(back.dataset.code, 'button.show');
-    }
-    if (back && document.body.contains(back)) { back.focus({preventScroll: true}); }
+    const back = sameProject(returnFocus);
+    if (back) { back.focus({preventScroll: true}); }
     returnFocus = null;
   });
 
@@ -153,7 +150,8 @@
   // ---- layers ---------------------------------------------------------------------------
   // Projects get a pane of their own above the boundaries: Leaflet stacks SVG over canvas,
   // so the land fill would otherwise hide projects drawn on a canvas.
-  map.createPane('projects').style.zIndex = 450;
+  const projectsPane = map.createPane('projects');
+  projectsPane.style.zIndex = 450;
   const projectsLayer = L.layerGroup().addTo(map);
   let cluster = null;
   let grid = null;  // the vector tiles, when the view holds too many projects for GeoJSON
@@ -173,6 +171,7 @@
       node.setAttribute('tabindex', '0');
       node.setAttribute('role', 'button');
       node.setAttribute('aria-label', accessibleName(props));
+      node.dataset.code = props.code;  // found again after a redraw (sameProject)
       node.addEventListener('keydown', (event) => {
         if (event.key === 'Enter' || event.key === ' ') {
           event.preventDefault();
@@ -200,6 +199,9 @@
   }
 
   function draw(collection) {
+    // A redraw replaces every shape: a keyboard user on one stays on the same project's new
+    // one (a removed element takes the focus with it, and the next key reaches nothing).
+    const focusedShape = projectsPane.contains(document.activeElement) ? document.activeElement : null;
     removeGrid();
     clearDrawing();
     drawn = [];
@@ -255,6 +257,8 @@
     });
     if (cluster) { cluster.addLayers(clustered); }
     list();
+    const refocus = focusedShape && sameProject(focusedShape);
+    if (refocus) { refocus.focus({preventScroll: true}); }
     if (openPopup) {
       const again = drawn.find(({feature}) => feature.properties.code === openPopup.code);
       if (again) { show(again.layer, openPopup.latlng, false); } else { openPopup = null; }
@@ -357,6 +361,17 @@
   // A project's button or link in the list, found again after the list was rebuilt.
   function listEntry(code, what) {
     return results.querySelector(`li[data-code="${CSS.escape(code)}"] ${what}`);
+  }
+  // Where the focus goes back to: the element itself, or after a redraw replaced it, the same
+  // project's list button or shape (null when the project is no longer drawn).
+  function sameProject(node) {
+    if (!node || document.body.contains(node)) { return node; }
+    const code = node.dataset && node.dataset.code;
+    if (!code) { return null; }
+    if (node instanceof SVGElement) {
+      return projectsPane.querySelector(`path[data-code="${CSS.escape(code)}"]`);
+    }
+    return listEntry(code, 'button.show');
   }
 
   function list() {
