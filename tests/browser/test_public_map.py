@@ -196,6 +196,21 @@ SMALL_CONTROLS = f"""() => [...document.querySelectorAll({CONTROLS!r})]
     .map(([name, r]) => `${{name}} ${{Math.round(r.width)}}×${{Math.round(r.height)}}`)"""
 
 
+# Whether the open popup is on screen, and which controls cover it.
+POPUP_COVERS = """() => {
+    const open = document.querySelector('.leaflet-popup');  // none while a redraw reopens it
+    if (!open) { return [false, ['no popup']]; }
+    const popup = open.getBoundingClientRect();
+    const covers = [...document.querySelectorAll('.leaflet-control, .sheet-peek')]
+        .filter(e => e.offsetParent !== null)
+        .map(e => [e.className, e.getBoundingClientRect()]);
+    const screen = popup.top >= 0 && popup.left >= 0 && popup.right <= innerWidth
+        && popup.bottom <= innerHeight;
+    return [screen, covers.filter(([, r]) => r.left < popup.right && r.right > popup.left
+        && r.top < popup.bottom && r.bottom > popup.top).map(([n]) => n)];
+}"""
+
+
 def test_on_a_phone_the_map_fills_the_screen_and_the_panel_is_a_sheet(page, live_url, offline):
     page.set_viewport_size(PHONE)
     open_map(page, live_url)
@@ -221,21 +236,12 @@ def test_on_a_phone_the_map_fills_the_screen_and_the_panel_is_a_sheet(page, live
     # A popup opened from the list closes the sheet and is hidden by no control.
     page.locator("#results li[data-code] button").first.click()
     expect(page.locator(".leaflet-popup")).to_have_count(1)
-    page.wait_for_function("!document.body.classList.contains('loading')")
-    page.wait_for_timeout(400)  # the pan that brings the popup into view
     expect(toggle).to_have_attribute("aria-expanded", "false")
-    overlaps = page.evaluate("""() => {
-        const popup = document.querySelector('.leaflet-popup').getBoundingClientRect();
-        const covers = [...document.querySelectorAll('.leaflet-control, .sheet-peek')]
-            .filter(e => e.offsetParent !== null)
-            .map(e => [e.className, e.getBoundingClientRect()]);
-        const screen = popup.top >= 0 && popup.left >= 0 && popup.right <= innerWidth
-            && popup.bottom <= innerHeight;
-        return [screen, covers.filter(([, r]) => r.left < popup.right && r.right > popup.left
-            && r.top < popup.bottom && r.bottom > popup.top).map(([n]) => n)];
-    }""")
+    # The pan that brings the popup into view comes after the reload of the new view, which
+    # reopens the popup and pans again: wait for the popup to be clear, then say what covers it.
+    page.wait_for_function(f"(([screen, covers]) => screen && !covers.length)(({POPUP_COVERS})())")
     offline.screenshot("public-map-phone-popup")
-    assert overlaps == [True, []]
+    assert page.evaluate(POPUP_COVERS) == [True, []]
     assert page.evaluate(SMALL_CONTROLS) == []
 
 
