@@ -9,6 +9,10 @@ Serving (bench/serving.py): slow clients, slow readers and concurrent exports ag
 front of gunicorn, with the old gunicorn-alone set-up as the baseline; then a database restart.
 `python -m bench.run --serving` runs only that part (`make bench BENCH_ARGS=--serving`).
 
+Import (bench/imports.py): 100,000 features of a VN-2000 shapefile through the import pipeline,
+every check and the history included, against `ogr2ogr -f PostgreSQL` loading the same file
+(`make bench BENCH_ARGS=--import` alone).
+
 Browser (bench/browser.py): the public map's settle time after zooms and pans in Chromium, at
 100,000 projects against the same page at 1,000 (`make bench BENCH_ARGS=--browser` alone).
 """
@@ -207,10 +211,10 @@ def main() -> int:
     setup_django()
     from django.db import connection
 
-    from bench import browser, serving
+    from bench import browser, imports, serving
 
     OUT.mkdir(parents=True, exist_ok=True)
-    for flag, part in (("--browser", browser), ("--serving", serving)):
+    for flag, part in (("--browser", browser), ("--serving", serving), ("--import", imports)):
         if flag in sys.argv:  # that part alone
             result = part.bench(OUT)
             part.report(result)
@@ -246,6 +250,9 @@ def main() -> int:
         if name in result:
             report_peers(name.replace("peers_", "vs tipg, "), result[name])
             met = met and result[name]["met"]
+    result["import"] = imports.bench(OUT)
+    imports.report(result["import"])
+    met = met and result["import"]["met"]
     result["browser"] = browser.bench(OUT)
     browser.report(result["browser"])
     met = met and result["browser"]["met"]

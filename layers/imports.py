@@ -82,7 +82,7 @@ def _preview(request, token, report):
     labels = _labels()
     incoming = []
     for item in report.items:
-        geom = item.changes.get("geom") or item.incoming
+        geom = item.stored or item.incoming
         if geom is None:
             continue
         incoming.append({

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from geo.errors import Conflict, Forbidden, ServiceError
-from projects import access, history
+from projects import access, bulk, history
 from projects.models import (
     AdminUnit,
     Agency,
@@ -648,6 +648,29 @@ def delete_agency(
 
 
 @transaction.atomic
+def write_import(batch, *, user=None) -> None:
+    """Write an import's staged rows (projects.imports judged them; projects.bulk staged them
+    in this transaction): new projects at version 1 as drafts, changes to existing ones only
+    where they are still at the version read, administrative units linked, each row recorded
+    in `batch` for `undo_import`. A project changed by someone else since it was read refuses
+    the whole import (nothing written), naming it."""
+    with _recorded(user, Door.IMPORT, batch.comment):
+        created, updated, stale = bulk.write_staged(batch.pk)
+    if stale:
+        raise ValidationError(
+            _("%(count)s project(s) changed while the file was being imported (%(items)s): "
+              "nothing was written; import the file again.")
+            % {"count": len(stale), "items": ", ".join(f"#{item}" for item in stale[:10])}
+        )  # fmt: skip
+    if created != batch.created or updated != batch.updated:
+        raise ValidationError(
+            _("The import wrote %(created)s new and %(updated)s changed projects instead of "
+              "%(want_created)s and %(want_updated)s: nothing was written; import the file "
+              "again.") % {"created": created, "updated": updated,
+                           "want_created": batch.created, "want_updated": batch.updated}
+        )  # fmt: skip
+
+
 def undo_import(batch, user=None, *, door: Door | str = Door.IMPORT, comment: str = "") -> None:
     """Revert an import as a whole: delete the projects it created and restore the ones it
     updated to their version before it. Refuses (nothing written) when any of them was

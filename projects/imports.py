@@ -16,38 +16,42 @@ Never on a request path: the command `import_projects` calls `import_file`.
 
 import copy
 import csv
+import functools
 import hashlib
-import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from contextlib import suppress
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
 
+import numpy
 import pyogrio
 import pyproj
 import shapely
+from django.contrib.gis.db.models.functions import AsWKB
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.db.models import Model
+from django.db.models.base import ModelState
+from django.db.models.expressions import DatabaseDefault
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from geo import archives, importcrs, vnencodings
 from geo import crs as geocrs
 from geo.errors import BadRequest, Forbidden
-from geo.validation import clean_geometry, to_multi
+from geo.region import PROVINCE_BBOX
+from geo.validation import MAX_VERTICES, clean_geometry, to_multi
 from geo.validation import repair as repair_geometry
-from projects import access, actions
+from projects import access, actions, bulk
 from projects.models import (
     Agency,
-    Door,
     ImportBatch,
-    ImportedProject,
     ImportMapping,
     Project,
+    Publication,
     Sector,
     Status,
     province_outline,
@@ -412,27 +416,6 @@ def map_fields(record: Mapping, mapping: Mapping, constants: Mapping) -> dict:
 # ---- reproject to storage and validate each feature ------------------------------------------
 
 
-def to_storage(geom, srid: int, swap: bool) -> GEOSGeometry:
-    """A shapely geometry in `srid` as GEOS in WGS 84 (EPSG:6960 for VN-2000). Raises
-    ValueError for a null or non-finite geometry."""
-    if geom is None:
-        raise ValueError(_("The feature has no geometry."))
-    coords = shapely.get_coordinates(geom)
-    if not len(coords) or not all(math.isfinite(v) for v in coords.ravel()):
-        raise ValueError(_("The geometry has empty or non-finite (NaN, infinite) coordinates."))
-    if swap:
-        geom = shapely.transform(geom, lambda xy: xy[:, ::-1])
-    if srid != geocrs.STORAGE_SRID:
-        move = geocrs.transformer(srid, geocrs.STORAGE_SRID)
-        geom = shapely.transform(geom, lambda xy: _moved(move, xy))
-        if not all(math.isfinite(v) for v in shapely.get_coordinates(geom).ravel()):
-            raise ValueError(
-                _("The coordinates cannot be transformed from %(crs)s: check the CRS.")
-                % {"crs": _crs_label(srid)}
-            )
-    return GEOSGeometry(memoryview(shapely.to_wkb(geom)), srid=geocrs.STORAGE_SRID)
-
-
 def _moved(transformer: pyproj.Transformer, xy):
     import numpy
 
@@ -493,6 +476,7 @@ class Matcher:
     def __init__(self, what: str, entries: Iterable[tuple[object, str, Iterable[str]]]):
         self.what = what
         self.by_code, self.by_name, self.labels = {}, {}, {}
+        self.answers = {}  # a file repeats its agencies and statuses: decide each text once
         for record, code, names in entries:
             self.by_code[code.upper()] = record
             for name in names:
@@ -503,6 +487,17 @@ class Matcher:
 
     def __call__(self, value):
         text = str(value).strip()
+        if text not in self.answers:
+            try:
+                self.answers[text] = self._find(text)
+            except Unmatched as error:
+                self.answers[text] = error
+        answer = self.answers[text]
+        if isinstance(answer, Unmatched):
+            raise answer
+        return answer
+
+    def _find(self, text: str):
         if text.upper() in self.by_code:
             return self.by_code[text.upper()]
         key = normalise(text)
@@ -566,14 +561,33 @@ class Item:
     name: str
     action: str
     reason: str = ""
-    changes: dict = field(default_factory=dict)  # field → new value (created: all of them)
+    changes: dict = field(default_factory=dict)  # field → new value (created: all but `stored`)
     version: int | None = None  # an updated project's version when judged
     note: str = ""  # a repair
-    incoming: GEOSGeometry | None = None  # in storage CRS as read (before the gate), for a map
+    shape: object = field(default=None, repr=False)  # shapely, in storage CRS as read (the map)
+    geometry: object = field(default=None, repr=False)  # shapely, as it passed the gate
+    probe: Project | None = field(default=None, repr=False)  # the row to write, when there is one
+    geometry_hex: str | None = field(default=None, repr=False)  # the row's geometry, EWKB hex
+
+    @property
+    def incoming(self) -> GEOSGeometry | None:
+        """The geometry as read, in storage CRS (before the gate): for the preview map."""
+        return _geos(self.shape)
+
+    @property
+    def stored(self) -> GEOSGeometry | None:
+        """The geometry as it would be stored (after the gate and any repair)."""
+        return _geos(self.geometry)
 
     @property
     def label(self) -> str:
         return " ".join(filter(None, [self.code, self.name and f"“{self.name}”"])) or "—"
+
+
+def _geos(shape) -> GEOSGeometry | None:
+    if shape is None:
+        return None
+    return GEOSGeometry(memoryview(shapely.to_wkb(shape)), srid=geocrs.STORAGE_SRID)
 
 
 @dataclass
@@ -652,25 +666,27 @@ def judge(
     source: Source, srid: int, swap: bool, mapping: Mapping, constants: Mapping, *,
     repair: bool = False,
 ) -> list[Item]:  # fmt: skip
-    """Each feature as created / updated / unchanged / rejected, with its reason. Reads the
-    database (existing projects, agencies, sectors), writes nothing."""
+    """Each feature as created / updated / unchanged / rejected, with its reason.
+
+    Reads the database (existing projects, agencies, sectors) and stages the rows it would
+    write in a temporary table (projects.bulk), where PostgreSQL's own check constraints judge
+    them all in one query; writes no lasting row. Call it inside a transaction: `write` then
+    uses the staged rows."""
     match = matchers()
-    area = province_outline()  # read once for the whole file
-    existing = Project.objects.in_bulk(
-        [str(r.get(mapping.get("code", "code")) or "").strip().upper() for r in source.records],
-        field_name="code",
+    gated = gate(source.geometries, srid, swap, repair=repair, area=province_outline())
+    existing = _existing(
+        [str(r.get(mapping.get("code", "code")) or "").strip().upper() for r in source.records]
     )
+    now = timezone.now()
     seen: set[str] = set()
     items = []
-    for index, (record, geom) in enumerate(
-        zip(source.records, source.geometries, strict=True), start=1
+    for index, (record, shape, clean, note, problem, hexed) in enumerate(
+        zip(source.records, *gated, strict=True), start=1
     ):
         values = map_fields(record, mapping, constants)
         code = str(values.pop("code", "") or "").strip().upper()
-        item = Item(index, code, str(values.get("name") or ""), REJECTED)
+        item = Item(index, code, str(values.get("name") or ""), REJECTED, shape=shape)
         items.append(item)
-        with suppress(ValueError):  # drawn on the preview map even when a field is wrong
-            item.incoming = to_storage(geom, srid, swap)
         try:
             if not code:
                 raise ValueError(_("The feature has no project code."))
@@ -678,21 +694,118 @@ def judge(
                 raise ValueError(_("The code appears twice in the file; the first one counts."))
             seen.add(code)
             values = _converted(values, match)
-            incoming = item.incoming or to_storage(geom, srid, swap)  # raises the reason
-            values["geom"], item.note = validate(incoming, repair=repair, area=area)
-            project = existing.get(code)
-            if project is None:
-                _check_new(code, values, srid)
-                item.action, item.changes = CREATED, values
-            else:
-                item.changes = _differences(project, values)
-                item.version = project.version
-                if item.changes:
-                    _check_update(project, item.changes)
-                item.action = UPDATED if item.changes else UNCHANGED
+            if problem:
+                raise ValueError(problem)
+            item.geometry, item.note = clean, note
+            found = existing.get(code)
+            if found is None:
+                item.probe = _new_project(code, values, srid, now)
+                item.action, item.changes, item.geometry_hex = CREATED, values, hexed
+                continue
+            project, current = found
+            item.changes = _differences(project, values)
+            if not shapely.equals_exact(current, clean, 1e-9):
+                item.changes["geom"] = item.stored
+            item.version = project.version
+            if item.changes:
+                item.probe = _changed_project(project, item.changes, now)
+                item.geometry_hex = hexed if "geom" in item.changes else _hex(current)
+            item.action = UPDATED if item.changes else UNCHANGED
         except (ValueError, ValidationError) as error:
             item.reason = _messages(error) if isinstance(error, ValidationError) else str(error)
+            item.probe = None
+    _check_constraints(items)
     return items
+
+
+def _existing(codes: list[str]) -> dict[str, tuple[Project, object]]:
+    """code → (project without its geometry, its geometry as shapely) for the codes that
+    exist: the geometry comes as WKB, not as a GEOS object per row."""
+    rows = Project.objects.filter(code__in=codes).defer("geom").annotate(wkb=AsWKB("geom"))
+    projects = list(rows)
+    shapes = shapely.from_wkb([bytes(p.wkb) for p in projects])
+    return {p.code: (p, shape) for p, shape in zip(projects, shapes, strict=True)}
+
+
+def _hex(shape) -> str:
+    return shapely.to_wkb(shapely.set_srid(shape, geocrs.STORAGE_SRID), hex=True, include_srid=True)
+
+
+def gate(geometries: list, srid: int, swap: bool, *, repair: bool = False, area=None):
+    """Every geometry reprojected to storage and through the editor's gate, at once. Returns
+    five lists: as read in storage CRS (shapely, for the preview map), as it will be stored
+    (shapely Multi*), the repair note, why it is refused ("" when it is not), and the stored
+    geometry as EWKB hex (for the write).
+
+    The common case (valid, inside, not too big, one kind) is decided for the whole file with
+    shapely's array functions; a geometry that fails any of those tests goes through
+    geo.validation one by one (`validate`), which says exactly what is wrong or repairs it."""
+    count = len(geometries)
+    shapes = numpy.empty(count, dtype=object)
+    shapes[:] = geometries
+    present = ~shapely.is_missing(shapes) & ~shapely.is_empty(shapes)
+    finite = _finite(shapes, count)
+    moved = shapes.copy()
+    moved[~(present & finite)] = None
+    if swap:
+        moved = shapely.transform(moved, lambda xy: xy[:, ::-1])
+    if srid != geocrs.STORAGE_SRID:
+        transformer = geocrs.transformer(srid, geocrs.STORAGE_SRID)
+        moved = shapely.transform(moved, lambda xy: _moved(transformer, xy))
+    transformed = _finite(moved, count)
+    region = shapely.from_wkb(bytes(area.wkb)) if area is not None else shapely.box(*PROVINCE_BBOX)
+    shapely.prepare(region)
+    kinds = shapely.get_type_id(moved)
+    xmin, ymin, xmax, ymax = shapely.bounds(moved).T
+    fast = (
+        present & finite & transformed
+        & ~shapely.has_z(moved)
+        & numpy.isin(kinds, _KINDS)
+        & (shapely.get_num_coordinates(moved) <= MAX_VERTICES)
+        & (xmin >= -180) & (xmax <= 180) & (ymin >= -90) & (ymax <= 90)
+    )  # fmt: skip
+    fast[fast] &= shapely.is_valid(moved[fast]) & shapely.intersects(region, moved[fast])
+    cleans = numpy.full(count, None, dtype=object)
+    cleans[fast] = moved[fast]
+    for kind, make in _MULTI.items():
+        which = fast & (kinds == kind)
+        if which.any():
+            cleans[which] = make(moved[which], indices=numpy.arange(which.sum()))
+    notes, problems = [""] * count, [""] * count
+    for index in numpy.flatnonzero(~fast):
+        if not present[index]:
+            problems[index] = _("The feature has no geometry.")
+        elif not finite[index]:
+            problems[index] = _("The geometry has empty or non-finite (NaN, infinite) coordinates.")
+        elif not transformed[index]:
+            problems[index] = _(
+                "The coordinates cannot be transformed from %(crs)s: check the CRS."
+            ) % {"crs": _crs_label(srid)}
+        else:
+            try:
+                clean, notes[index] = validate(_geos(moved[index]), repair=repair, area=area)
+            except ValidationError as error:
+                problems[index] = _messages(error)
+            else:
+                cleans[index] = shapely.from_wkb(bytes(clean.wkb))
+    hexes = shapely.to_wkb(
+        shapely.set_srid(cleans, geocrs.STORAGE_SRID), hex=True, include_srid=True
+    )
+    return list(moved), list(cleans), notes, problems, list(hexes)
+
+
+# Single kinds (shapely type ids) and the array function promoting each to its Multi* kind;
+# the Multi* kinds themselves (4, 5, 6) pass as they are.
+_MULTI = {0: shapely.multipoints, 1: shapely.multilinestrings, 3: shapely.multipolygons}
+_KINDS = [0, 1, 3, 4, 5, 6]
+
+
+def _finite(shapes, count: int):
+    """Per geometry: every coordinate is finite (missing geometries count as finite)."""
+    coordinates, owner = shapely.get_coordinates(shapes, return_index=True)
+    bad = numpy.zeros(count, dtype=bool)
+    numpy.logical_or.at(bad, owner, ~numpy.isfinite(coordinates).all(axis=1))
+    return ~bad
 
 
 def _converted(values: dict, match: Mapping) -> dict:
@@ -712,38 +825,80 @@ def _converted(values: dict, match: Mapping) -> dict:
     return result
 
 
-def _check_new(code: str, values: dict, srid: int) -> None:
+def _new_project(code: str, values: dict, srid: int, now) -> Project:
     missing = [n for n in ("name", "sector", "lead_agency") if n not in values]
     if missing:
         raise ValueError(
             _("A new project needs %(fields)s: map a column or --set a value.")
             % {"fields": ", ".join(missing)}
         )
-    _check_fields(Project(code=code, source_srid=srid), values)
+    blank = _blank(srid, now)
+    project = Project.__new__(Project)  # far cheaper than Project(…) for each feature
+    project.__dict__ = {**blank.__dict__, "_state": ModelState(), "code": code}
+    return _checked(project, values)
 
 
-def _check_update(project: Project, changes: dict) -> None:
-    _check_fields(copy.copy(project), changes)
+@functools.cache
+def _blank(srid: int, now) -> Project:
+    """A new project's defaults, copied for each feature of a file (`now` keeps it per run)."""
+    project = Project(source_srid=srid, version=1, created_at=now, updated_at=now,
+                      **Project.publication_fields(Publication.DRAFT))  # fmt: skip
+    for column in Project._meta.concrete_fields:  # the database's defaults, named (for COPY)
+        if isinstance(getattr(project, column.attname), DatabaseDefault):
+            setattr(project, column.attname, getattr(column.db_default, "value", column.db_default))
+    return project
 
 
-def _check_fields(probe: Project, values: dict) -> None:
-    """The model's own checks of the other fields (choices, formats, constraints); the
-    geometry has passed the gate already, so it is left out rather than checked again."""
+def _changed_project(project: Project, changes: dict, now) -> Project:
+    probe = copy.copy(project)
+    probe.updated_at = now
+    return _checked(probe, changes)
+
+
+def _checked(probe: Project, values: dict) -> Project:
+    """`probe` with `values` set, after the model's Python checks of those fields (formats,
+    choices, lengths, `clean`). The geometry has passed the gate already and foreign keys come
+    from the matchers; the check constraints are the database's, asked for all rows at once
+    (`_check_constraints`)."""
     for name, value in values.items():
-        if name != "geom":
+        if name != "geom":  # staged from Item.geometry_hex
             setattr(probe, name, value)
-    probe.geom = None
-    probe.full_clean(exclude=["version", "geom"], validate_unique=False)  # codes: in_bulk above
+    probe.clean_fields(exclude=[f.name for f in Project._meta.fields if f.name not in values
+                                or f.is_relation or f.name == "geom"])  # fmt: skip
+    probe.geom = None  # the gate has checked it; clean() would check it again
+    probe.clean()
+    return probe
+
+
+def _check_constraints(items: list[Item]) -> None:
+    """Stage the rows to write and reject those that break a check constraint (projects.bulk:
+    one query for the whole file), naming the constraint's message."""
+    staged = [item for item in items if item.probe is not None]
+    if not staged:
+        return
+    bulk.stage(
+        (item.index, item.probe.pk, item.version, item.probe, item.geometry_hex) for item in staged
+    )
+    broken = bulk.check_violations()
+    if not broken:
+        return
+    messages = {c.name: str(c.get_violation_error_message()) for c in Project._meta.constraints}
+    for index, names in broken.items():
+        item = items[index - 1]
+        item.action, item.probe = REJECTED, None
+        item.reason = " ".join(messages.get(name, name) for name in names)
+    bulk.unstage(list(broken))
 
 
 def _differences(project: Project, values: dict) -> dict:
+    """The fields (but the geometry, compared by the caller) whose value would change; a
+    related record is compared by its key, without reading it."""
     changes = {}
     for name, value in values.items():
-        current = getattr(project, name)
-        if name == "geom":
-            same = current.srid == value.srid and current.equals_exact(value, 1e-9)
+        if isinstance(value, Model):
+            same = getattr(project, Project._meta.get_field(name).attname) == value.pk
         else:
-            same = current == value
+            same = getattr(project, name) == value
         if not same:
             changes[name] = value
     return changes
@@ -776,23 +931,21 @@ def write(report: ImportReport, *, user=None, skip_invalid: bool = False) -> Imp
     counts = report.counts
     if not counts[CREATED] and not counts[UPDATED]:
         return None  # nothing to write, nothing to undo: a re-run leaves no trace
+    writing = [item for item in report.items if item.action in (CREATED, UPDATED)]
+    if bulk.staged() != len(writing):  # judged in another transaction: stage again
+        bulk.stage(
+            (item.index, item.probe.pk, item.version, item.probe, item.geometry_hex)
+            for item in writing
+        )
     batch = ImportBatch.objects.create(
         user=user, file_name=report.file_name[:255], sha256=report.sha256, layer=report.layer,
         srid=report.srid, swapped_axes=report.swapped, encoding=report.encoding,
         mapping=report.mapping, constants=report.constants, **counts,
     )  # fmt: skip
-    who = {"user": user, "door": Door.IMPORT, "comment": batch.comment}
-    for item in report.of(CREATED):
-        project = Project(code=item.code, source_srid=report.srid, **item.changes)
-        actions.create_project(project, **who)
-        ImportedProject.objects.create(batch=batch, project=project, code=item.code,
-                                       was_created=True, version_after=project.version)  # fmt: skip
-    for item in report.of(UPDATED):
-        project = Project.objects.get(code=item.code)
-        actions.update_project(project, dict(item.changes), expected_version=item.version, **who)
-        ImportedProject.objects.create(batch=batch, project=project, code=item.code,
-                                       was_created=False, version_before=item.version,
-                                       version_after=project.version)  # fmt: skip
+    try:
+        actions.write_import(batch, user=user)
+    except ValidationError as error:
+        raise ImportRefused(" ".join(error.messages)) from error
     report.batch = batch
     return batch
 
@@ -824,7 +977,8 @@ def import_file(
         swapped=swap, encoding=used, encoding_unsure=unsure, mapping=mapping,
         constants=constants, dry_run=dry_run,
     )  # fmt: skip
-    report.items = judge(source, srid, swap, mapping, constants, repair=repair)
-    if not dry_run:
-        write(report, user=user, skip_invalid=skip_invalid)
+    with transaction.atomic():  # the staged rows live until the end of this transaction
+        report.items = judge(source, srid, swap, mapping, constants, repair=repair)
+        if not dry_run:
+            write(report, user=user, skip_invalid=skip_invalid)
     return report

@@ -446,10 +446,10 @@ def test_a_csv_of_vn2000_x_y_needs_its_crs_and_wkt_columns_are_read(world, tmp_p
         import_file(csv, mapping=no_progress, constants={"sector": "TM"}, dry_run=True)
     report = import_file(csv, mapping=no_progress, constants={"sector": "TM"}, crs="9217",
                          dry_run=True)  # fmt: skip
-    assert report.of("created")[0].changes["geom"][0].coords == pytest.approx((109.02, 14.40))
+    assert report.of("created")[0].stored[0].coords == pytest.approx((109.02, 14.40))
     wkt = tmp_path / "wkt.csv"
     wkt.write_text('MA_DA,TEN_DA,CQ_CHUTRI,TRANGTHAI,wkt\nTM-50,Chợ,SCT,proposed,'
                    '"LINESTRING (109 14, 109.1 14.1)"\n')  # fmt: skip
     report = import_file(wkt, mapping=no_progress, constants={"sector": "TM"}, crs="EPSG:4326",
                          dry_run=True)  # fmt: skip
-    assert report.of("created")[0].changes["geom"].geom_type == "MultiLineString"
+    assert report.of("created")[0].stored.geom_type == "MultiLineString"
