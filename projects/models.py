@@ -1138,13 +1138,13 @@ class ImportJob(models.Model):
         self.state, self.started_at = self.State.RUNNING, timezone.now()
         self.save(update_fields=["state", "started_at"])
 
-    def succeed(self, batch: ImportBatch | None) -> None:
-        self.state, self.batch, self.finished_at = self.State.DONE, batch, timezone.now()
-        self.save(update_fields=["state", "batch", "finished_at"])
-
-    def fail(self, message: str) -> None:
-        self.state, self.error, self.finished_at = self.State.FAILED, message, timezone.now()
-        self.save(update_fields=["state", "error", "finished_at"])
+    def finish(self, *, batch: ImportBatch | None = None, error: str = "") -> None:
+        """Done (with the batch written, if any), or failed with the reason; the progress
+        as it ended is saved with it."""
+        self.state = self.State.FAILED if error else self.State.DONE
+        self.batch, self.error, self.finished_at = batch, error, timezone.now()
+        self.save(update_fields=["state", "batch", "error", "finished_at", "step", "done",
+                                 "total"])  # fmt: skip
 
     def as_dict(self) -> dict:
         """What the job page's progress bar polls for."""

@@ -105,20 +105,29 @@ def run(job: ImportJob) -> int | None:
             uploads.path(job.upload), user=job.user, progress=progress, **job.options
         )
     except uploads.UploadGone:
-        progress.close()
-        job.fail(_("The uploaded file is no longer kept (older than a day): upload it again."))
+        _end(job, progress, error=_("The uploaded file is no longer kept (older than a day): "
+                                    "upload it again."))  # fmt: skip
         return None
     except ServiceError as error:  # refused as a whole, or not allowed: nothing written
-        progress.close()
-        job.fail(error.message)
+        _end(job, progress, error=error.message)
         return None
     except Exception:
-        progress.close()
-        job.fail(_("The import stopped on an unexpected error, so nothing was written. Try "
-                   "again, or send the file to an administrator."))  # fmt: skip
+        _end(
+            job,
+            progress,
+            error=_(
+                "The import stopped on an unexpected error, so nothing was "
+                "written. Try again, or send the file to an administrator."
+            ),
+        )
         raise  # the task's result keeps the traceback for an administrator
-    finally:
-        progress.close()
-        uploads.discard(job.upload)
-    job.succeed(report.batch)
+    _end(job, progress, batch=report.batch)
     return report.batch.pk if report.batch else None
+
+
+def _end(job: ImportJob, progress: ProgressWriter, **outcome) -> None:
+    progress.close()
+    uploads.discard(job.upload)
+    if progress.latest is not None:
+        job.step, job.done, job.total = progress.latest
+    job.finish(**outcome)

@@ -15,14 +15,15 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from geo import uploads
 from projects import actions
 from projects.models import Agency, Door, ImportBatch, ImportJob, Membership, Project, Role
-from projects.tasks import queue_import
+from projects.tasks import ProgressWriter, queue_import
+from tests.projects.threads import run_together
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
@@ -51,7 +52,11 @@ def editor(django_db_setup, django_db_blocker):
         try:
             yield user
         finally:
-            tasks = ImportJob.objects.filter(user=user).values_list("task_id", flat=True)
+            tasks = (
+                ImportJob.objects.filter(user=user)
+                .exclude(task_id="")
+                .values_list("task_id", flat=True)
+            )
             DBTaskResult.objects.filter(id__in=list(tasks)).delete()
             _clean()
 
@@ -133,3 +138,17 @@ def test_a_job_with_a_rejected_feature_fails_with_the_reason_and_writes_nothing(
         assert job.step == "judge" and job.done == job.total > 0  # judged every feature
         with pytest.raises(uploads.UploadGone):
             uploads.path(job.upload)
+
+
+def test_progress_is_seen_while_the_import_still_holds_its_transaction(editor, django_db_blocker):
+    """write() commits only at its end: the progress goes through a connection of its own."""
+    with django_db_blocker.unblock():
+        job = ImportJob.objects.create(user=editor, upload="none", file_name="big.zip")
+        with transaction.atomic():
+            progress = ProgressWriter(job.pk, every=0)
+            progress("create", 5, 10)
+            progress.close()
+            [seen] = run_together(
+                lambda: ImportJob.objects.values_list("step", "done", "total").get(pk=job.pk)
+            )
+            assert seen == ("create", 5, 10)
