@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "pghistory",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "geo",
     "projects",
     "layers",
@@ -292,3 +294,10 @@ OC4IDS_PREFIX = envstr("OC4IDS_PREFIX", "oc4ids-xxxxxx-")
 OC4IDS_PUBLISHER = envstr("OC4IDS_PUBLISHER", "Bình Định infrastructure project map (demo)")
 OC4IDS_LICENSE = envstr("OC4IDS_LICENSE", "")
 OC4IDS_PUBLICATION_POLICY = envstr("OC4IDS_PUBLICATION_POLICY", "")
+
+# Background jobs (Django's Tasks API through the django-tasks backport): the queue is a table
+# in this database (django-tasks-db), worked by `manage.py db_worker` (make run starts one; the
+# docker-compose service "worker" is another). An import confirmed on the upload page runs
+# as a job when its file holds at least IMPORT_BACKGROUND_FROM features, with a progress bar.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+IMPORT_BACKGROUND_FROM = envint("IMPORT_BACKGROUND_FROM", 5000)

@@ -64,6 +64,11 @@ def options(token: str) -> dict:
     return json.loads((_folder(token) / _OPTIONS).read_text())
 
 
+def remember(token: str, **values) -> None:
+    """Add to the options kept beside an upload (what its analysis found)."""
+    (_folder(token) / _OPTIONS).write_text(json.dumps({**options(token), **values}))
+
+
 def discard(token: str) -> None:
     with suppress(UploadGone):
         shutil.rmtree(_folder(token), ignore_errors=True)

@@ -6,14 +6,20 @@ and a map of the incoming features coloured by outcome over the existing project
 runs the same pipeline for real (door "import", one transaction) and leads to the batch page,
 from which the whole import can be undone (projects.actions.undo_import). A refused file is
 shown on the form with its reason (400), and nothing is written.
+
+A file of IMPORT_BACKGROUND_FROM features or more is not imported during the request: Confirm
+queues a job (projects.tasks) and leads to the job's page, whose progress bar polls a small
+JSON answer until the job is done (a link to its batch) or failed (the reason; nothing was
+written).
 """
 
 import orjson
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,7 +32,8 @@ from layers.forms import ImportForm
 from layers.maps import base_map
 from projects import access, actions
 from projects.imports import CREATED, REJECTED, UNCHANGED, UPDATED, ImportRefused, import_file
-from projects.models import Door, ImportBatch
+from projects.models import Door, ImportBatch, ImportJob
+from projects.tasks import queue_import
 
 # How each outcome is drawn; the legend repeats them, and rejected is also dashed and
 # unchanged thin, so they differ without colour.
@@ -75,6 +82,7 @@ def upload(request):
     except ImportRefused as error:
         uploads.discard(token)
         return _form_page(request, form, error=error.message, status=400)
+    uploads.remember(token, features=len(report.items))  # Confirm decides on a job by it
     return _preview(request, token, report)
 
 
@@ -116,6 +124,7 @@ def _preview(request, token, report):
         "map": parts,
         "legend": [{"action": a, "label": labels[a], "style": s} for a, s in STYLES.items()],
         "writable": report.counts[CREATED] or report.counts[UPDATED],
+        "background": len(report.items) >= settings.IMPORT_BACKGROUND_FROM,
         "config": {
             "mapName": parts["name"],
             "incoming": {"type": "FeatureCollection", "features": incoming},
@@ -134,17 +143,22 @@ def _kept(request, token: str) -> dict:
                          "day): upload the file again.")) from None  # fmt: skip
     if options.pop("user", None) != request.user.pk:
         raise PermissionDenied
-    options.pop("file_name", None)
     return options
 
 
 @require_POST
 def confirm(request):
-    """Run the previewed import for real, then show its batch page."""
+    """Run the previewed import for real, then show its batch page; a large file runs as a
+    background job instead, and this shows the job's page."""
     if refused := _refused(request):
         return refused
     token = request.POST.get("token", "")
     options = _kept(request, token)
+    file_name, features = options.pop("file_name", ""), options.pop("features", 0)
+    if features >= settings.IMPORT_BACKGROUND_FROM:
+        job = queue_import(token, options, user=request.user, file_name=file_name,
+                           features=features)  # fmt: skip
+        return _see_other(job.get_absolute_url())
     try:
         report = import_file(uploads.path(token), user=request.user, **options)
     except ImportRefused as error:
@@ -210,3 +224,28 @@ def undo(request, batch_id):
         return _batch_page(request, batch, error=" ".join(error.messages), status=409)
     messages.success(request, _("Import #%(id)s was undone.") % {"id": batch.pk})
     return _see_other(reverse("import-batch", kwargs={"batch_id": batch.pk}))
+
+
+def _job(request, job_id: int) -> ImportJob:
+    job = ImportJob.objects.select_related("batch").filter(pk=job_id).first()
+    if job is None or not access.may_see_import_job(request.user, job):
+        raise NotFound(_("No import job has the number %(id)s.") % {"id": job_id})
+    return job
+
+
+@read_only
+def job(request, job_id):
+    """A background import's page: a progress bar while it runs, then its batch or its error."""
+    if refused := _refused(request):
+        return refused
+    return render(request, "layers/import_job.html", {"job": _job(request, job_id)})
+
+
+@read_only
+def job_progress(request, job_id):
+    """The job's state and progress as JSON, which the job page polls."""
+    if refused := _refused(request):
+        return refused
+    response = JsonResponse(_job(request, job_id).as_dict())
+    response["Cache-Control"] = "no-store"
+    return response

@@ -63,6 +63,12 @@ def may_import(user) -> bool:
     return _signed_in(user) and can(user, CREATE) and can(user, CHANGE)
 
 
+def may_see_import_job(user, job) -> bool:
+    """A background import's page (/import/jobs/<id>/): whoever may import, for their own job;
+    an administrator (MANAGE) for anyone's."""
+    return may_import(user) and (job.user_id == user.pk or can(user, MANAGE))
+
+
 def visible_projects(user):
     projects = Project.objects.with_relations()
     if can_see_unpublished(user):

@@ -20,7 +20,7 @@ import functools
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
@@ -63,6 +63,25 @@ class ImportRefused(BadRequest):
     """The whole file is refused before anything is written; the message says what to do."""
 
     code = "ImportRefused"
+
+
+# How far a long import got: progress(step, done, total), step being judge or write (the
+# write is one set of statements: 0 of N before it, N of N after).
+Progress = Callable[[str, int, int], None]
+
+
+def _counted(items, step: str, progress: Progress | None):
+    """`items`, telling `progress` how many are done about every 1% of them and after the
+    last (a list first: a zip has no length)."""
+    if progress is None:
+        yield from items
+        return
+    items = list(items)
+    total, every = len(items), max(1, len(items) // 100)
+    for done, item in enumerate(items, start=1):
+        yield item  # the loop's body runs here; the item is done when the next one is asked
+        if done % every == 0 or done == total:
+            progress(step, done, total)
 
 
 # ---- read ------------------------------------------------------------------------------------
@@ -664,7 +683,7 @@ def _messages(error: ValidationError) -> str:
 
 def judge(
     source: Source, srid: int, swap: bool, mapping: Mapping, constants: Mapping, *,
-    repair: bool = False,
+    repair: bool = False, progress: Progress | None = None,
 ) -> list[Item]:  # fmt: skip
     """Each feature as created / updated / unchanged / rejected, with its reason.
 
@@ -681,7 +700,7 @@ def judge(
     seen: set[str] = set()
     items = []
     for index, (record, shape, clean, note, problem, hexed) in enumerate(
-        zip(source.records, *gated, strict=True), start=1
+        _counted(zip(source.records, *gated, strict=True), "judge", progress), start=1
     ):
         values = map_fields(record, mapping, constants)
         code = str(values.pop("code", "") or "").strip().upper()
@@ -908,7 +927,10 @@ def _differences(project: Project, values: dict) -> dict:
 
 
 @transaction.atomic
-def write(report: ImportReport, *, user=None, skip_invalid: bool = False) -> ImportBatch | None:
+def write(
+    report: ImportReport, *, user=None, skip_invalid: bool = False,
+    progress: Progress | None = None,
+) -> ImportBatch | None:  # fmt: skip
     """Write the report's created and updated projects through projects.actions (door
     "import"), recorded as one ImportBatch: everything or nothing. Rejected features refuse
     the whole file unless `skip_invalid`."""
@@ -942,10 +964,14 @@ def write(report: ImportReport, *, user=None, skip_invalid: bool = False) -> Imp
         srid=report.srid, swapped_axes=report.swapped, encoding=report.encoding,
         mapping=report.mapping, constants=report.constants, **counts,
     )  # fmt: skip
+    if progress:
+        progress("write", 0, len(writing))
     try:
         actions.write_import(batch, user=user)
     except ValidationError as error:
         raise ImportRefused(" ".join(error.messages)) from error
+    if progress:
+        progress("write", len(writing), len(writing))
     report.batch = batch
     return batch
 
@@ -957,10 +983,11 @@ def import_file(
     path: Path | str, *, crs: str | None = None, encoding: str | None = None,
     layer: str | None = None, mapping: Mapping | None = None, constants: Mapping | None = None,
     mapping_name: str | None = None, dry_run: bool = False, skip_invalid: bool = False,
-    repair: bool = False, swap_axes: bool = False, user=None,
+    repair: bool = False, swap_axes: bool = False, user=None, progress: Progress | None = None,
 ) -> ImportReport:  # fmt: skip
     """Read, check and judge a file, then (unless `dry_run`) write it. Raises ImportRefused
-    for a file refused as a whole; rejected features are in the report."""
+    for a file refused as a whole; rejected features are in the report. `progress(step, done,
+    total)` hears how far judging and writing got (projects.tasks shows it on a job's page)."""
     mapping, constants = dict(mapping or {}), dict(constants or {})
     if mapping_name:
         saved = saved_mapping(mapping_name)
@@ -978,7 +1005,9 @@ def import_file(
         constants=constants, dry_run=dry_run,
     )  # fmt: skip
     with transaction.atomic():  # the staged rows live until the end of this transaction
-        report.items = judge(source, srid, swap, mapping, constants, repair=repair)
+        report.items = judge(
+            source, srid, swap, mapping, constants, repair=repair, progress=progress
+        )
         if not dry_run:
-            write(report, user=user, skip_invalid=skip_invalid)
+            write(report, user=user, skip_invalid=skip_invalid, progress=progress)
     return report

@@ -1072,3 +1072,91 @@ class ImportedProject(models.Model):
 
     def __str__(self):
         return f"{self.batch_id} {self.code}"
+
+
+class ImportJob(models.Model):
+    """An import confirmed on the upload page that runs as a background job (projects.tasks):
+    the kept upload it reads, who confirmed it, and how far it got, for the job page's
+    progress bar. The pipeline is all-or-nothing, so a failed job wrote nothing."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    # The steps `projects.imports.import_file` reports (its `progress` callback), in order.
+    STEPS = {"judge": _("Checking the features"), "write": _("Writing projects")}
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, verbose_name=_("user")
+    )
+    created_at = models.DateTimeField(_("confirmed"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    upload = models.CharField(_("kept upload"), max_length=64)  # geo.uploads token
+    file_name = models.CharField(_("file name"), max_length=255)
+    options = models.JSONField(_("import options"), default=dict, blank=True)
+    features = models.PositiveIntegerField(_("features"), default=0)
+    language = models.CharField(_("language"), max_length=8, blank=True)  # of its messages
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices,
+                             default=State.QUEUED)  # fmt: skip
+    step = models.CharField(_("step"), max_length=16, blank=True)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    batch = models.ForeignKey(ImportBatch, models.SET_NULL, null=True, blank=True,
+                              related_name="jobs", verbose_name=_("import"))  # fmt: skip
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.file_name} ({self.state})"
+
+    def get_absolute_url(self):
+        return reverse("import-job", kwargs={"job_id": self.pk})
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def step_label(self) -> str:
+        return str(self.STEPS.get(self.step, _("Reading the file")))
+
+    def report_progress(self, step: str, done: int, total: int) -> None:
+        """Record how far the job got (an UPDATE of this row alone)."""
+        self.step, self.done, self.total = step, done, total
+        ImportJob.objects.filter(pk=self.pk).update(step=step, done=done, total=total)
+
+    def start(self) -> None:
+        self.state, self.started_at = self.State.RUNNING, timezone.now()
+        self.save(update_fields=["state", "started_at"])
+
+    def finish(self, *, batch: ImportBatch | None = None, error: str = "") -> None:
+        """Done (with the batch written, if any), or failed with the reason; the progress
+        as it ended is saved with it."""
+        self.state = self.State.FAILED if error else self.State.DONE
+        self.batch, self.error, self.finished_at = batch, error, timezone.now()
+        self.save(update_fields=["state", "batch", "error", "finished_at", "step", "done",
+                                 "total"])  # fmt: skip
+
+    def as_dict(self) -> dict:
+        """What the job page's progress bar polls for."""
+        return {
+            "id": self.pk,
+            "state": self.state,
+            "state_label": str(self.get_state_display()),
+            "step": self.step,
+            "step_label": self.step_label,
+            "done": self.done,
+            "total": self.total,
+            "error": self.error,
+            "batch_url": reverse("import-batch", kwargs={"batch_id": self.batch_id})
+            if self.batch_id
+            else None,
+        }

@@ -5,9 +5,11 @@
 Renders deploy/nginx/bdmap.conf.template (the same file docker-compose's proxy uses) into the
 run directory with a small main configuration around it (pid, temporary files, no daemon),
 starts gunicorn with deploy/gunicorn.conf.py on a Unix socket in that directory, waits until
-it answers, then starts nginx on 127.0.0.1:PORT. Ctrl+C (or SIGTERM) stops both; if either
-stops by itself the other is stopped too and the exit status is 1. No root-owned service, no
-port 80, nothing left running.
+it answers, then starts nginx on 127.0.0.1:PORT, and beside them the background-job worker
+(`manage.py db_worker`: large imports, see projects/tasks.py). Ctrl+C (or SIGTERM) stops all
+three; if gunicorn or nginx stops by itself the others are stopped too and the exit status is
+1. The worker is started again when it stops by itself (it exits when the database goes away,
+and the site stays up meanwhile). No root-owned service, no port 80, nothing left running.
 
 Run as root, nginx's workers drop to nobody:nogroup: the run directory must then be reachable
 by that user (somewhere under /var/tmp, not under /root).
@@ -168,6 +170,32 @@ def stop(process: subprocess.Popen | None, sig: int, seconds: float) -> None:
     process.wait()
 
 
+WORKER_RESTART = 5  # seconds
+
+
+def start_worker() -> subprocess.Popen:
+    """The background-job worker. The queue is a table in the same database, so it needs
+    nothing else. A session of its own: Ctrl+C must not reach it, since a second signal makes
+    it drop the job in hand; stop_worker sends exactly one."""
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "1"],
+        cwd=ROOT, preexec_fn=_die_with_parent, start_new_session=True,
+    )  # fmt: skip
+
+
+def stop_worker(process: subprocess.Popen | None, seconds: float) -> None:
+    """One SIGTERM: the worker finishes the job it runs, then exits. A job killed half-way
+    writes nothing (one transaction) and stays "running" on its page."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -198,8 +226,9 @@ def main() -> int:
         "GUNICORN_BIND": f"unix:{sock}",
         "GUNICORN_CONTROL_SOCKET": str(run / "gunicorn.ctl"),
     }
-    app = web = None
+    app = web = worker = None
     try:
+        worker = start_worker()
         app = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "geo.wsgi"],
             cwd=ROOT, env=env, preexec_fn=_die_with_parent,
@@ -218,10 +247,17 @@ def main() -> int:
         )  # fmt: skip
         print(
             f"Serving http://{args.host}:{args.port}/ (nginx in front of gunicorn; their "
-            f"configuration and sockets are in {run}). Ctrl+C stops both.",
+            f"configuration and sockets are in {run}), and the background-job worker. Ctrl+C "
+            f"stops them.",
             flush=True,
         )
         while not STOPPING:
+            if worker.poll() is not None and not STOPPING:
+                print(f"serve.py: the worker stopped ({worker.returncode}); starting it again in "
+                      f"{WORKER_RESTART} s", file=sys.stderr, flush=True)  # fmt: skip
+                time.sleep(WORKER_RESTART)
+                if not STOPPING:
+                    worker = start_worker()
             for name, process in (("gunicorn", app), ("nginx", web)):
                 if process.poll() is not None:
                     time.sleep(0.5)  # Ctrl+C reaches the children too: was it that?
@@ -237,9 +273,11 @@ def main() -> int:
         print(f"serve.py: {exc}", file=sys.stderr)
         return 1
     finally:
-        # nginx first (no new requests), then gunicorn finishes what it has in hand.
+        # nginx first (no new requests), then gunicorn finishes what it has in hand; the
+        # worker finishes the job it runs (one killed half-way writes nothing: one transaction).
         stop(web, signal.SIGQUIT, 10)
         stop(app, signal.SIGTERM, 40)
+        stop_worker(worker, 120)
 
 
 if __name__ == "__main__":

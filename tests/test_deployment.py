@@ -75,3 +75,15 @@ def test_the_models_and_migrations_agree():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_compose_and_make_run_start_the_background_job_worker():
+    """Large imports wait in a table of the database for `manage.py db_worker`: compose runs
+    it as a service sharing the kept uploads with the web app, and make run beside gunicorn."""
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    worker, web = services["worker"], services["web"]
+    assert worker["command"][:3] == ["python", "manage.py", "db_worker"]
+    assert worker["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
+    assert set(worker["volumes"]) & set(web["volumes"]) == {"uploads:/tmp/bdmap-uploads"}
+    assert "ports" not in worker
+    assert '"db_worker"' in (ROOT / "scripts" / "serve.py").read_text()

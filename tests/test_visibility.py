@@ -82,6 +82,8 @@ ROUTES = {
     "import-confirm": [Walk("/import/confirm/", 405, 405)],  # a form's POST only
     "import-cancel": [Walk("/import/cancel/", 405, 405)],
     "import-undo": [Walk("/import/1/undo/", 405, 405)],
+    "import-job": [Walk("/import/jobs/1/", 302, 403)],
+    "import-job-progress": [Walk("/import/jobs/1/progress/", 302, 403)],
     # The review list: a login for the public; nothing in the small world waits for review.
     "review": [Walk("/review/", 302)],
     "review-step": [Walk("/review/GT-02/publish/", 405, 405)],

@@ -219,6 +219,12 @@ ROUTES = [
                 "constants": "text"}),
     Route("import-batch", "/import/1/", {}, kind="page", editor=True,
           paths=[f"/import/{'9' * 25}/", "/import/2147483648/"]),
+    # A background import's page and the JSON its progress bar polls (someone else's job, or
+    # none: 404).
+    Route("import-job", "/import/jobs/1/", {}, kind="page", editor=True,
+          paths=[f"/import/jobs/{'9' * 25}/", "/import/jobs/2147483648/"]),
+    Route("import-job-progress", "/import/jobs/1/progress/", {}, kind="page", editor=True,
+          paths=[f"/import/jobs/{'9' * 25}/progress/", "/import/jobs/2147483648/progress/"]),
 ]  # fmt: skip
 # Routes that are not part of the read side (forms, sign-in, the admin) or that serve no data.
 NOT_SWEPT = {"set_language", "login", "logout", "password_change", "password_change_done",
