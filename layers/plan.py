@@ -18,7 +18,7 @@ from geo.http import read_only
 from layers.maps import base_map
 from layers.styles import STATUS_STYLES, map_styles
 from projects import access
-from projects.models import PLAN_TASK_CODE, Agency, PlanSection, Status
+from projects.models import PLAN_TASK_CODE, Agency, PlanSection, PlanTaskRole, Status
 from projects.queries import Parameters
 
 TASK_CODE = re.compile(PLAN_TASK_CODE, re.ASCII)
@@ -38,7 +38,11 @@ class Assignment:
 
 def _assignments(task) -> tuple[Assignment | None, list[Assignment]]:
     lead = Assignment(task.lead_agency) if task.lead_agency_id else None
-    others = [Assignment(p.agency, p.get_role_display()) for p in task.participations.all()]
+    # The role is said only when it is not the heading's ("coordinating").
+    others = [
+        Assignment(p.agency, "" if p.role == PlanTaskRole.COORDINATOR else p.get_role_display())
+        for p in task.participations.all()
+    ]
     return lead, others
 
 
