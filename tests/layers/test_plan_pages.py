@@ -2,6 +2,9 @@
 honest about inferred assignments, escaping what people typed, and never showing a hidden
 project; the admin edits a task and its agencies through the write path."""
 
+import html
+import re
+
 import pytest
 from django.test import Client
 
@@ -112,7 +115,13 @@ def test_staff_who_may_edit_get_the_edit_and_history_links(client, tasks):
     client.force_login(person("administrator"))
     page = text(client.get("/plan/tasks/II.1.1/", HTTP_ACCEPT_LANGUAGE="en"))
     assert f"/admin/projects/plantask/{tasks['II.1.1'].pk}/change/" in page
-    assert "Change history" in page
+    history = re.search(r'<a href="([^"]+)">Change history</a>', page)[1]
+    # The task's history: its own events and those of its coordinating agencies.
+    page = text(client.get("/plan/tasks/III.3.2/", HTTP_ACCEPT_LANGUAGE="en"))
+    history = re.search(r'<a href="([^"]+)">Change history</a>', page)[1]
+    listed = text(client.get(html.unescape(history), HTTP_ACCEPT_LANGUAGE="en"))
+    assert f"PlanTask {tasks['III.3.2'].pk}<" in listed
+    assert "PlanTaskAgency " in listed
 
 
 def test_the_admin_saves_a_task_and_its_agencies_through_the_write_path(client, tasks):
