@@ -63,7 +63,10 @@ def test_a_successor_lists_the_tasks_of_the_bodies_it_took_over(client, tasks):
     assert "1 task for Sở Xây dựng tỉnh Gia Lai" in page
     # Every successor in the chain is offered, and the filter keeps its choice.
     assert '<option value="SXD">' in page and '<option value="GL-SXD" selected>' in page
+    # A body that ceased with no successor (a district committee) says until when it existed.
+    Agency.objects.filter(code="SYT").update(valid_to="2025-06-30")
     coordinator = text(client.get("/plan/?agency=SYT", HTTP_ACCEPT_LANGUAGE="en"))
+    assert 'Sở Y tế <span class="now">(until 30/06/2025)</span>' in coordinator
     assert "III.3.2" in coordinator and "II.1.1" not in coordinator
 
 
