@@ -1,6 +1,6 @@
 from django.urls import path
 
-from layers import account, editor, history, imports, ogc, ogc_writes, review, tiles, views
+from layers import account, editor, history, imports, ogc, ogc_writes, plan, review, tiles, views
 
 urlpatterns = [
     path("", views.public_map, name="home"),
@@ -8,6 +8,8 @@ urlpatterns = [
     path("account/tokens/", account.tokens, name="account-tokens"),
     path("export/map.html", views.export_map, name="map-export"),
     path("projects/<str:code>/", views.project_detail, name="project-page"),
+    path("plan/", plan.plan_tasks, name="plan-tasks"),
+    path("plan/tasks/<str:code>/", plan.plan_task, name="plan-task"),
     path("edit/new/", editor.new_project, name="editor-new"),
     path("edit/geometry/", editor.geometry, name="editor-geometry"),
     path("edit/<str:code>/", editor.edit_project, name="editor-edit"),

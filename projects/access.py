@@ -15,7 +15,7 @@ the layer's `is_public` through the reverse relation `sector__layer` rather than
 
 from django.db.models import Q
 
-from projects.models import Agency, Project, Sector
+from projects.models import Agency, PlanTask, Project, Sector
 
 VIEW = "view"
 VIEW_UNPUBLISHED = "view_unpublished"
@@ -168,3 +168,28 @@ def abilities(user, project: Project | None = None) -> frozenset[str]:
 
 def can(user, ability: str, project: Project | None = None) -> bool:
     return ability in abilities(user, project)
+
+
+# ---- the plan's tasks (docs/plan-tasks.md) -----------------------------------------------------
+#
+# The plan is a public document: everyone reads its tasks and who answers for them. The works a
+# task names are shown only as far as the reader may see them (the rule above), so a task never
+# leaks an unpublished project.
+
+
+def visible_plan_tasks(user):
+    return PlanTask.objects.with_relations()
+
+
+def plan_task_projects(user, task: PlanTask):
+    """The projects linked to `task` that `user` may see."""
+    return visible_projects(user).filter(plan_tasks=task).order_by("code")
+
+
+def may_edit_plan_tasks(user) -> bool:
+    return _signed_in(user) and user.is_staff and user.has_perm("projects.change_plantask")
+
+
+def may_see_plan_task_history(user) -> bool:
+    """The history pages are the administration's (staff who may read projects' history)."""
+    return _signed_in(user) and user.is_staff and can(user, VIEW_HISTORY)

@@ -1,6 +1,6 @@
 """The write path: every change to projects, their coordinating agencies and progress reports,
-and to agencies, is one of these functions. The admin, the demo loader and later the editor,
-the API and the importers call them; nothing else writes these tables.
+to agencies, and to the plan's tasks, is one of these functions. The admin, the demo loader
+and later the editor, the API and the importers call them; nothing else writes these tables.
 
 Each function
 - is atomic and validates before it writes (`full_clean`, which runs the geometry gate), so an
@@ -33,6 +33,9 @@ from projects.models import (
     Agency,
     AgencyRole,
     Door,
+    PlanTask,
+    PlanTaskAgency,
+    PlanTaskRole,
     ProgressReport,
     Project,
     ProjectAgency,
@@ -44,8 +47,10 @@ __all__ = [
     "StaleVersion",
     "VersionRequired",
     "create_agency",
+    "create_plan_task",
     "create_project",
     "delete_agency",
+    "delete_plan_task",
     "delete_progress_report",
     "delete_project",
     "publish",
@@ -59,6 +64,7 @@ __all__ = [
     "undo_import",
     "unpublish",
     "update_agency",
+    "update_plan_task",
     "update_project",
 ]
 
@@ -165,6 +171,7 @@ def _editable(model) -> frozenset[str]:
 
 PROJECT_FIELDS = _editable(Project)
 AGENCY_FIELDS = _editable(Agency)
+PLAN_TASK_FIELDS = _editable(PlanTask)
 
 
 # ---- projects -----------------------------------------------------------------------------------
@@ -642,6 +649,108 @@ def delete_agency(
     with _recorded(user, door, comment):
         _compare_and_set(agency, expected_version)
         agency.delete()
+
+
+# ---- plan tasks (docs/plan-tasks.md) ------------------------------------------------------------
+
+
+def _wanted_task_agencies(pairs: Iterable[tuple[Agency, str]]) -> dict[int, str]:
+    wanted = {}
+    for agency, role in pairs:
+        if role not in PlanTaskRole.values:
+            raise ValidationError(
+                _("Unknown role %(role)s for %(agency)s.") % {"role": role, "agency": agency}
+            )
+        if wanted.setdefault(agency.pk, role) != role:
+            raise ValidationError(
+                _("%(agency)s is named twice with different roles.") % {"agency": agency}
+            )
+    return wanted
+
+
+def _write_task_agencies(task: PlanTask, wanted: dict[int, str]) -> bool:
+    current = dict(task.participations.values_list("agency_id", "role"))
+    if wanted == current:
+        return False
+    for agency_id, role in current.items():
+        if wanted.get(agency_id) != role:
+            task.participations.filter(agency_id=agency_id).delete()
+    PlanTaskAgency.objects.bulk_create(
+        PlanTaskAgency(task=task, agency_id=agency_id, role=role)
+        for agency_id, role in sorted(wanted.items())
+        if current.get(agency_id) != role
+    )
+    return True
+
+
+@transaction.atomic
+def create_plan_task(
+    task: PlanTask,
+    *,
+    agencies: Iterable[tuple[Agency, str]] = (),
+    projects: Iterable[Project] = (),
+    user=None,
+    door: Door | str,
+    comment: str = "",
+) -> PlanTask:
+    """Validate and insert a new plan task (version 1) with its coordinating agencies, given
+    as (agency, role) pairs, and the projects it concerns."""
+    if not task._state.adding:
+        raise ValueError("create_plan_task() takes a new task; use update_plan_task().")
+    with _recorded(user, door, comment):
+        task.version = 1
+        task.full_clean()
+        wanted = _wanted_task_agencies(agencies)
+        task.save(force_insert=True)
+        _write_task_agencies(task, wanted)
+        task.projects.set(list(projects))
+    return task
+
+
+@transaction.atomic
+def update_plan_task(
+    task: PlanTask,
+    changes: Mapping,
+    *,
+    expected_version: int,
+    agencies: Iterable[tuple[Agency, str]] | None = None,
+    projects: Iterable[Project] | None = None,
+    user=None,
+    door: Door | str,
+    comment: str = "",
+) -> PlanTask:
+    """Change the named fields of a plan task and, when given, replace its coordinating
+    agencies and its projects, provided it is still at `expected_version`; bumps the version
+    once. Nothing to change still checks the version."""
+    with _recorded(user, door, comment):
+        values = _apply(task, changes, PLAN_TASK_FIELDS)
+        wanted = None if agencies is None else _wanted_task_agencies(agencies)
+        same_agencies = wanted is None or wanted == dict(
+            task.participations.values_list("agency_id", "role")
+        )
+        project_ids = None if projects is None else {p.pk for p in projects}
+        same_projects = project_ids is None or project_ids == set(
+            task.projects.values_list("pk", flat=True)
+        )
+        if not values and same_agencies and same_projects:
+            _check_version(task, expected_version)
+            return task
+        task.updated_at = values["updated_at"] = timezone.now()
+        _compare_and_set(task, expected_version, values)
+        if wanted is not None:
+            _write_task_agencies(task, wanted)
+        if project_ids is not None:
+            task.projects.set(project_ids)
+    return task
+
+
+@transaction.atomic
+def delete_plan_task(
+    task: PlanTask, *, expected_version: int, user=None, door: Door | str, comment: str = ""
+) -> None:
+    with _recorded(user, door, comment):
+        _compare_and_set(task, expected_version)
+        task.delete()
 
 
 # ---- imports (projects/imports.py) --------------------------------------------------------------

@@ -30,6 +30,8 @@ from projects.models import (
     ImportBatch,
     ImportMapping,
     Membership,
+    PlanTask,
+    PlanTaskAgency,
     ProgressReport,
     Project,
     ProjectAgency,
@@ -427,6 +429,92 @@ class AgencyAdmin(ActionAdmin):
     def delete_queryset(self, request, queryset):
         for agency in queryset:
             self.delete_model(request, agency)
+
+
+class PlanTaskAgencyInline(TabularInline):
+    model = PlanTaskAgency
+    extra = 1
+    autocomplete_fields = ["agency"]
+
+
+class PlanTaskForm(VersionedForm):
+    class Meta:
+        model = PlanTask
+        fields = [
+            "code",
+            "section",
+            "sort_order",
+            "heading_vi",
+            "heading_en",
+            "title_vi",
+            "title_en",
+            "text_vi",
+            "summary_en",
+            "lead_agency",
+            "assignment_inferred",
+            "projects",
+            "target_year",
+            "expected_version",
+            "opened_version",
+        ]
+
+
+@admin.register(PlanTask)
+class PlanTaskAdmin(ActionAdmin):
+    """The plan's tasks: the lead agency, the coordinating agencies (inline) and the linked
+    projects are saved together by projects.actions, in one transaction and one version."""
+
+    form = PlanTaskForm
+    list_display = ["code", "title_vi", "lead_agency", "assignment_inferred", "target_year"]
+    list_filter = ["section", "assignment_inferred"]
+    search_fields = ["code", "title_vi", "title_en", "text_vi", "summary_en"]
+    autocomplete_fields = ["lead_agency", "projects"]
+    readonly_fields = ["version", "history_link"]
+    inlines = [PlanTaskAgencyInline]
+
+    @admin.display(description=_("history"))
+    def history_link(self, task):
+        if not task.pk:
+            return "—"
+        return format_html('<a href="{}">{}</a>', history_url(task), _("Every change"))
+
+    def save_model(self, request, obj, form, change):
+        """Nothing here: save_related writes the task, its agencies and projects in one go."""
+
+    def save_related(self, request, form, formsets, change):
+        task = form.instance
+        who = {"user": request.user, "door": Door.ADMIN}
+        agencies = None
+        for formset in formsets:
+            if formset.model is PlanTaskAgency:
+                kept = [
+                    f for f in formset.forms if f.cleaned_data and f not in formset.deleted_forms
+                ]
+                agencies = [(f.cleaned_data["agency"], f.cleaned_data["role"]) for f in kept]
+                _note_saved(formset, [f for f in kept if f.has_changed()])
+        projects = form.cleaned_data.get("projects")
+        if change:
+            actions.update_plan_task(
+                task,
+                self.changes(form),
+                agencies=agencies,
+                projects=list(projects) if projects is not None else None,
+                expected_version=form.cleaned_data["expected_version"],
+                **who,
+            )
+        else:
+            actions.create_plan_task(
+                task, agencies=agencies or (), projects=list(projects or ()), **who
+            )
+
+    def delete_model(self, request, obj):
+        actions.delete_plan_task(
+            obj, expected_version=obj.version, user=request.user, door=Door.ADMIN
+        )
+
+    def delete_queryset(self, request, queryset):
+        for task in queryset:
+            self.delete_model(request, task)
 
 
 @admin.register(AdminUnit)

@@ -19,10 +19,17 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from projects.models import Agency, AgencyEvent, Project, ProjectEvent
+from projects.models import (
+    Agency,
+    AgencyEvent,
+    PlanTask,
+    PlanTaskEvent,
+    Project,
+    ProjectEvent,
+)
 
 # The event table of each record the write path versions.
-_EVENTS = {Project: ProjectEvent, Agency: AgencyEvent}
+_EVENTS = {Project: ProjectEvent, Agency: AgencyEvent, PlanTask: PlanTaskEvent}
 
 
 def readable(value, model_field: models.Field) -> str:

@@ -6,10 +6,16 @@ republishes what people edited. Agencies, projects, their coordinating agencies 
 reports are written through projects.actions (door "demo"), like every other change.
 Everything happens in one transaction: a bad row aborts the whole load with a message naming
 the file, the row and the problem.
+
+The plan's tasks (data/plan/tasks.json, a transcription of the plan rather than demo values)
+are loaded with the demo, and into a database filled before they existed: `load_plan_tasks`
+creates the tasks that are missing and leaves the others as people edited them.
 """
 
 import csv
 import datetime
+import json
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,11 +32,14 @@ from django.db import transaction
 from geo.crs import STORAGE_SRID
 from geo.validation import to_multi
 from projects import actions
-from projects.models import PLAN_DATE, AdminUnit, Agency, Door, Project, Sector
+from projects.models import PLAN_DATE, AdminUnit, Agency, Door, PlanTask, Project, Sector
 
 ADMIN_UNITS_FILE = "admin_units_vn2000.shp"
 AGENCIES_FILE = "agencies.csv"
 PROJECTS_FILE = "projects.gpkg"
+# The plan's tasks are a transcription of the plan, not demo values: they live apart from the
+# demo files and are loaded into any database that lacks them (docs/plan-tasks.md).
+PLAN_TASKS_FILE = Path(settings.BASE_DIR) / "data" / "plan" / "tasks.json"
 
 
 class DemoDataError(Exception):
@@ -41,14 +50,15 @@ class DemoDataError(Exception):
 class LoadReport:
     created: dict[str, int] = field(default_factory=dict)
     skipped: str = ""  # why nothing was loaded
+    notes: list[str] = field(default_factory=list)
 
     def count(self, kind: str, n: int = 1) -> None:
         self.created[kind] = self.created.get(kind, 0) + n
 
     def lines(self) -> list[str]:
         if self.skipped:
-            return [self.skipped]
-        return [f"{kind}: {n} created" for kind, n in sorted(self.created.items())]
+            return [self.skipped, *self.notes]
+        return [f"{kind}: {n} created" for kind, n in sorted(self.created.items())] + self.notes
 
 
 def _text(value) -> str:
@@ -240,6 +250,57 @@ def load_progress_reports(path: Path, report: LoadReport) -> None:
         report.count("progress reports")
 
 
+def _plan_task(row: dict, agencies: dict, projects: dict, path: Path):
+    code = row.get("code", "?")
+    named = [row["lead_agency"]] if row.get("lead_agency") else []
+    named += [item["agency"] for item in row["agencies"]]
+    unknown = [c for c in named if c not in agencies]
+    if unknown:
+        raise DemoDataError(f"{path.name}, {code}: unknown agencies {unknown}.")
+    missing = [c for c in row["projects"] if c not in projects]
+    if missing:
+        raise DemoDataError(f"{path.name}, {code}: unknown projects {missing}.")
+    texts = {
+        name: unicodedata.normalize("NFC", row[name])
+        for name in ("heading_vi", "heading_en", "title_vi", "title_en", "text_vi", "summary_en")
+    }
+    task = PlanTask(
+        code=code,
+        section=row["section"],
+        lead_agency=agencies.get(row.get("lead_agency")),
+        target_year=row["target_year"],
+        assignment_inferred=row["assignment_inferred"],
+        sort_order=row["sort_order"],
+        **texts,
+    )
+    pairs = [(agencies[item["agency"]], item["role"]) for item in row["agencies"]]
+    return task, pairs, [projects[c] for c in row["projects"]]
+
+
+def load_plan_tasks(path: Path = PLAN_TASKS_FILE, report: LoadReport | None = None) -> int:
+    """Create the plan's tasks the database lacks, from the transcription in `path`, through
+    the write path (door "demo"). Tasks already there are left as they are, edits included,
+    so running it again changes nothing. Returns how many were created."""
+    if not path.exists():
+        raise DemoDataError(f"{path} is missing.")
+    rows = json.loads(path.read_text(encoding="utf-8"))["tasks"]
+    existing = set(PlanTask.objects.values_list("code", flat=True))
+    agencies = Agency.objects.in_bulk(field_name="code")
+    projects = Project.objects.in_bulk(field_name="code")
+    created = 0
+    with transaction.atomic():
+        for row in rows:
+            if row["code"] in existing:
+                continue
+            task, pairs, linked = _plan_task(row, agencies, projects, path)
+            with _reported(path, task.code):
+                actions.create_plan_task(task, agencies=pairs, projects=linked, door=Door.DEMO)
+            created += 1
+    if report is not None and created:
+        report.count("plan tasks", created)
+    return created
+
+
 def existing_data() -> dict[str, int]:
     """What the database already holds of what the demo would load."""
     counts = {
@@ -261,10 +322,26 @@ def load_demo_data(directory: Path | None = None) -> LoadReport:
             f"Demo data not loaded: the database already holds data ({held}). The demo loads "
             "only into an empty database, so nothing was changed."
         )
+        _add_missing_plan_tasks(report)
         return report
     load_admin_units(directory / ADMIN_UNITS_FILE, report)
     load_agencies(directory / AGENCIES_FILE, report)
     to_publish = load_projects(directory / PROJECTS_FILE, report)
     load_progress_reports(directory / PROJECTS_FILE, report)
     publish_projects(to_publish)
+    load_plan_tasks(report=report)
     return report
+
+
+def _add_missing_plan_tasks(report: LoadReport) -> None:
+    """A database filled before the plan's tasks existed gets them too, unless it lacks an
+    agency or a project they name (people may have removed one): then it says so, and a
+    restart still succeeds."""
+    try:
+        with transaction.atomic():
+            created = load_plan_tasks()
+    except DemoDataError as exc:
+        report.notes.append(f"Plan tasks not loaded: {exc}")
+        return
+    if created:
+        report.notes.append(f"Plan tasks: {created} created (they were missing).")

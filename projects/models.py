@@ -14,7 +14,8 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
-from django.db.models import F, Max, Q, Sum
+from django.db.models import F, Max, Q, Sum, Value
+from django.db.models.functions import Concat
 from django.db.models.lookups import In
 from django.urls import reverse
 from django.utils import timezone
@@ -721,6 +722,186 @@ class ProgressReport(models.Model):
             )
 
 
+# ---- the plan's tasks (sections II and III; docs/plan-tasks.md) ---------------------------------
+
+
+class PlanSection(models.TextChoices):
+    """The parts of the plan that hold its tasks."""
+
+    TASKS = "II", _("II. Main tasks")
+    SOLUTIONS = "III", _("III. Main groups of solutions")
+
+
+class PlanTaskRole(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinating")
+    IMPLEMENTER = "implementer", _("Carrying out in its area")
+
+
+PLAN_TASK_CODE = r"^(II|III)\.[0-9]{1,2}\.[0-9]{1,2}$"
+
+
+class PlanTaskQuerySet(models.QuerySet):
+    def with_relations(self):
+        # Three steps of succession cover the 2025 chains (Transport → Construction → Gia
+        # Lai's), so showing "now Y" costs no query per agency.
+        chain = "agency__succeeded_by__succeeded_by__succeeded_by"
+        return self.select_related(f"lead_{chain}").prefetch_related(f"participations__{chain}")
+
+    def for_agency(self, agency: Agency):
+        """The tasks `agency` answers for: those assigned to it, as lead or coordinator, and
+        those assigned to every body it took over (transitively), which keep pointing at the
+        body the plan named."""
+        codes = agency.lineage_codes()
+        return self.filter(
+            Q(lead_agency__code__in=codes) | Q(participations__agency__code__in=codes)
+        ).distinct()
+
+
+class PlanTask(models.Model):
+    """One task of the plan (a paragraph of section II or III), with the bodies that answer
+    for it. Our copy of the plan lacks appendix 02 (the official assignment), so the lead and
+    coordinating agencies are ours to infer until it is found: `assignment_inferred` says so,
+    and the pages show it."""
+
+    Section = PlanSection
+
+    code = models.CharField(
+        _("code"),
+        max_length=16,
+        unique=True,
+        help_text=_("From the plan's numbering: section, heading, paragraph (e.g. II.1.2)."),
+    )
+    section = models.CharField(_("plan section"), max_length=4, choices=PlanSection.choices)
+    heading_vi = models.CharField(
+        _("heading (Vietnamese)"),
+        max_length=255,
+        help_text=_("The numbered heading the task stands under, as the plan writes it."),
+    )
+    heading_en = models.CharField(_("heading (English)"), max_length=255, blank=True)
+    title_vi = models.CharField(_("short title (Vietnamese)"), max_length=255)
+    title_en = models.CharField(_("short title (English)"), max_length=255, blank=True)
+    text_vi = models.TextField(
+        _("text (Vietnamese)"), help_text=_("The task as the plan writes it, word for word.")
+    )
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    lead_agency = models.ForeignKey(
+        Agency,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_plan_tasks",
+        verbose_name=_("lead agency"),
+        help_text=_("Empty when neither the plan nor our inference names one."),
+    )
+    agencies = models.ManyToManyField(
+        Agency,
+        through="PlanTaskAgency",
+        related_name="plan_tasks",
+        blank=True,
+        verbose_name=_("coordinating agencies"),
+    )
+    projects = models.ManyToManyField(
+        Project,
+        blank=True,
+        related_name="plan_tasks",
+        verbose_name=_("projects"),
+        help_text=_("The works the task names or plainly concerns."),
+    )
+    target_year = models.PositiveSmallIntegerField(
+        _("target year"),
+        null=True,
+        blank=True,
+        help_text=_("Only when the plan gives one; the plan runs to 2030."),
+    )
+    assignment_inferred = models.BooleanField(
+        _("assignment inferred"),
+        default=True,
+        help_text=_(
+            "The lead and coordinating agencies were inferred from the task's subject, not "
+            "read from the plan's appendix 02 (missing from our copy)."
+        ),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PlanTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan task")
+        verbose_name_plural = _("plan tasks")
+        ordering = ["sort_order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=PLAN_TASK_CODE),
+                name="plantask_code_format",
+                violation_error_message=_(
+                    "Code must follow the plan's numbering, e.g. II.1.2 or III.4.3."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(section__in=PlanSection.values), name="plantask_section_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(code__startswith=Concat("section", Value("."))),
+                name="plantask_code_in_section",
+                violation_error_message=_("The code must start with the task's section."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_year__isnull=True)
+                | Q(target_year__gte=2024, target_year__lte=2045),
+                name="plantask_target_year_in_plan",
+                violation_error_message=_(
+                    "A target year lies between 2024 (the plan) and 2045 (its orientation)."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.display_title}"
+
+    def get_absolute_url(self):
+        return reverse("plan-task", kwargs={"code": self.code})
+
+    @property
+    def display_title(self) -> str:
+        return _in_language(self.title_vi, self.title_en)
+
+    @property
+    def display_heading(self) -> str:
+        return _in_language(self.heading_vi, self.heading_en)
+
+
+class PlanTaskAgency(models.Model):
+    """An agency's part in a plan task besides leading it."""
+
+    Role = PlanTaskRole
+
+    task = models.ForeignKey(
+        PlanTask, models.CASCADE, related_name="participations", verbose_name=_("plan task")
+    )
+    agency = models.ForeignKey(
+        Agency, models.PROTECT, related_name="plan_task_participations", verbose_name=_("agency")
+    )
+    role = models.CharField(
+        _("role"), max_length=16, choices=PlanTaskRole.choices, default=PlanTaskRole.COORDINATOR
+    )
+
+    class Meta:
+        verbose_name = _("coordinating agency of a plan task")
+        verbose_name_plural = _("coordinating agencies of plan tasks")
+        ordering = ["task", "role", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "agency"], name="plantaskagency_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=PlanTaskRole.values), name="plantaskagency_role_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agency} — {self.get_role_display()}"
+
+
 # ---- the data version (ETags, Last-Modified, caches) -------------------------------------------
 
 
@@ -815,6 +996,18 @@ class ProgressReportEvent(_event_model(ProgressReport)):
     class Meta:
         verbose_name = _("progress report event")
         verbose_name_plural = _("progress report events")
+
+
+class PlanTaskEvent(_event_model(PlanTask, exclude=["updated_at"])):
+    class Meta:
+        verbose_name = _("plan task event")
+        verbose_name_plural = _("plan task events")
+
+
+class PlanTaskAgencyEvent(_event_model(PlanTaskAgency)):
+    class Meta:
+        verbose_name = _("plan task agency event")
+        verbose_name_plural = _("plan task agency events")
 
 
 class ChangeEvents(Events):

@@ -91,6 +91,9 @@ ROUTES = {
                                                     {"YT-02"}),
                    lists("/export/map.html?q=tram bien ap", {"DN-01"}),
                    lists("/export/map.html?layer=power", {"DN-01"}, public=400)],
+    # The plan's tasks: GT-02 (unpublished) is named by II.1.1, assigned to SGTVT (now SXD).
+    "plan-tasks": [lists("/plan/", {"GT-02"}), lists("/plan/?agency=SXD", {"GT-02"})],
+    "plan-task": [lists("/plan/tasks/II.1.1/", {"GT-02"})],
     "project-page": [hidden(f"/projects/{code}/", {code}) for code in sorted(HIDDEN)],
     # History is for planners: the public is sent to log in for a published project.
     "project-history": [*(hidden(f"/projects/{code}/history/", {code}) for code in sorted(HIDDEN)),

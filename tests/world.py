@@ -11,6 +11,9 @@ chosen to cover what the read side must get right:
 - DN-01 power point, in operation, published, but its layer is not public (planners only)
 - VH-01 culture polygon with a hole, suspended, published; 2045 horizon
 
+and one plan task, II.1.1, assigned to SGTVT (merged into SXD, then GL-SXD) and naming GT-01
+and GT-02 (inferred assignment).
+
 Tests say what they need by code; expectations come from this table, not from counts of the
 demo data.
 """
@@ -23,7 +26,7 @@ from django.contrib.gis.geos import GEOSGeometry
 
 from layers.models import Layer
 from projects import actions
-from projects.models import AdminUnit, Agency, Project, ProjectAgency, Sector
+from projects.models import AdminUnit, Agency, PlanTask, Project, ProjectAgency, Sector
 
 D = datetime.date
 
@@ -135,6 +138,7 @@ class World:
     districts: dict[str, AdminUnit]
     agencies: dict[str, Agency]
     projects: dict[str, Project] = field(default_factory=dict)
+    tasks: dict[str, PlanTask] = field(default_factory=dict)
 
     def published(self, *, public_layers_only=True) -> set[str]:
         """The codes the public sees."""
@@ -193,6 +197,15 @@ def build_world() -> World:
             ProjectAgency.objects.create(project=project, agency=agencies[agency], role=role)
         actions.refresh_admin_units(project)
         world.projects[code] = project
+    task = PlanTask.objects.create(
+        code="II.1.1", section="II", heading_vi="1. Về phát triển hạ tầng giao thông",
+        heading_en="1. On transport infrastructure", title_vi="Các dự án giao thông trọng điểm",
+        title_en="The key transport works", text_vi="Phối hợp hoàn thành Đường bộ cao tốc "
+        "Quy Nhơn – Pleiku.", summary_en="Complete the Quy Nhơn–Pleiku expressway.",
+        lead_agency=agencies["SGTVT"], sort_order=1,
+    )  # fmt: skip
+    task.projects.set([world.projects["GT-01"], world.projects["GT-02"]])
+    world.tasks[task.code] = task
     return world
 
 

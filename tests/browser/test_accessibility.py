@@ -32,6 +32,8 @@ def open_a_popup(page) -> None:
 PUBLIC_PAGES = [
     ("public-map", "/", "#results li[data-code]", open_a_popup, []),
     ("project-page", "/projects/GT-01/", None, None, []),
+    ("plan-tasks", "/plan/", None, None, []),
+    ("plan-task", "/plan/tasks/II.1.1/", ".leaflet-overlay-pane path", None, []),
     ("not-found", "/no-such-page/", None, None, []),
     ("ogc-landing", "/ogc/?f=html", None, None, []),
     ("ogc-collections", "/ogc/collections?f=html", None, None, []),

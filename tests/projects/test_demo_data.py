@@ -2,6 +2,7 @@
 database only (a restart never overwrites what people edited)."""
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -15,10 +16,11 @@ from django.db.models import Count, F, Max
 
 from geo.crs import transformer
 from projects import actions
-from projects.demo import DemoDataError, load_demo_data
+from projects.demo import PLAN_TASKS_FILE, DemoDataError, load_demo_data
 from projects.models import (
     AdminUnit,
     Agency,
+    PlanTask,
     ProgressReport,
     Project,
     ProjectAgency,
@@ -29,6 +31,7 @@ from projects.models import (
 pytestmark = pytest.mark.django_db
 
 DOMAIN_TABLES = (
+    "projects_plantask_projects, projects_plantaskagency, projects_plantask, "
     "projects_progressreport, projects_projectagency, projects_project, "
     "projects_project_admin_units, projects_membership, projects_agency, projects_adminunit, "
     "projects_importedproject, projects_importbatch, projects_importmapping"
@@ -145,6 +148,7 @@ def counts_in_files(directory: Path) -> dict[str, int]:
         "progress reports": len(
             gpd.read_file(directory / "projects.gpkg", layer="progress_reports")
         ),
+        "plan tasks": len(json.loads(PLAN_TASKS_FILE.read_text(encoding="utf-8"))["tasks"]),
     }
 
 
@@ -155,6 +159,7 @@ def counts_in_database() -> dict[str, int]:
         "projects": Project.objects.count(),
         "coordinating agencies": ProjectAgency.objects.count(),
         "progress reports": ProgressReport.objects.count(),
+        "plan tasks": PlanTask.objects.count(),
     }
 
 
