@@ -49,7 +49,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("projects", "0016_imports"),
+        ("projects", "0017_import_jobs"),
     ]
 
     operations = [

@@ -34,7 +34,7 @@ DOMAIN_TABLES = (
     "projects_plantask_projects, projects_plantaskagency, projects_plantask, "
     "projects_progressreport, projects_projectagency, projects_project, "
     "projects_project_admin_units, projects_membership, projects_agency, projects_adminunit, "
-    "projects_importedproject, projects_importbatch, projects_importmapping"
+    "projects_importjob, projects_importedproject, projects_importbatch, projects_importmapping"
 )
 
 
