@@ -301,3 +301,20 @@ OC4IDS_PUBLICATION_POLICY = envstr("OC4IDS_PUBLICATION_POLICY", "")
 # as a job when its file holds at least IMPORT_BACKGROUND_FROM features, with a progress bar.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 IMPORT_BACKGROUND_FROM = envint("IMPORT_BACKGROUND_FROM", 5000)
+
+# Files agencies attach to their yearly reports (docs/reporting.md): kept here, outside
+# STATIC_ROOT and with no URL of their own; a view that checks access serves them.
+PRIVATE_MEDIA_ROOT = Path(envstr("PRIVATE_MEDIA_ROOT") or BASE_DIR / "private_media")
+REPORT_ATTACHMENT_MAX_BYTES = envint("REPORT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+# Mail (reporting reminders): printed to the console unless a backend is configured, e.g.
+# EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST and friends.
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "bdmap@localhost")
+# The address links in e-mails start with (no request to take it from in a command).
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,5 +1,10 @@
-"""Static files storage: hashed names (cached for a year) and pre-compressed copies."""
+"""Static files storage: hashed names (cached for a year) and pre-compressed copies; and the
+private storage of uploaded attachments."""
 
+import os
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
@@ -26,3 +31,33 @@ class StaticStorage(CompressedManifestStaticFilesStorage):
             return convert(matchobj)
 
         return converter
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files no URL serves (agencies' report attachments): kept under PRIVATE_MEDIA_ROOT, out
+    of STATIC_ROOT and with no MEDIA_URL, owner-only on disk; a view that checks access
+    streams them. The root is read at each use, so tests can point it elsewhere."""
+
+    directory_permissions_mode = 0o700
+    file_permissions_mode = 0o600
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Private files have no public URL; a view serves them.")
+
+
+_private = PrivateStorage()
+
+
+def private_storage() -> PrivateStorage:
+    return _private

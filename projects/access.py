@@ -193,3 +193,77 @@ def may_edit_plan_tasks(user) -> bool:
 def may_see_plan_task_history(user) -> bool:
     """The history pages are the administration's (staff who may read projects' history)."""
     return _signed_in(user) and user.is_staff and can(user, VIEW_HISTORY)
+
+
+# ---- yearly reporting cycles (docs/reporting.md) -----------------------------------------------
+#
+# Who reads: whoever sees the whole picture (planners, GIS staff, publishers, administrators)
+# reads every submission; an agency reporter reads their own agency's (and those of the bodies
+# it took over), and the consolidating agency's reporters read every submission of the cycles
+# their agency consolidates. Who writes: only the agency's own reporters, while the submission
+# is not started, a draft or returned, and the cycle is open. Who reviews: the consolidating
+# agency's reporters (the plan has it consolidate the reports), and administrators, who hold
+# `review_submission` (a cycle whose consolidating agency has no reporter yet is not stuck).
+# A superuser may everything.
+
+
+def _reporter(user) -> bool:
+    return _signed_in(user) and user.memberships.filter(role="agency_reporter").exists()
+
+
+def may_see_reports(user) -> bool:
+    """The reporting pages (/reports/): signed-in planners, staff, reviewers and reporters."""
+    return _signed_in(user) and (
+        can_see_unpublished(user) or _reporter(user) or user.has_perm("projects.review_submission")
+    )
+
+
+def may_review(user, cycle) -> bool:
+    if not _signed_in(user):
+        return False
+    if user.has_perm("projects.review_submission"):
+        return True
+    return cycle.consolidating_agency_id in reporting_agency_ids(user)
+
+
+def may_read_all_submissions(user, cycle) -> bool:
+    return _signed_in(user) and (can_see_unpublished(user) or may_review(user, cycle))
+
+
+def visible_submissions(user, cycle):
+    """The submissions of `cycle` that `user` may read."""
+    from projects.models import Submission
+
+    submissions = Submission.objects.filter(cycle=cycle).select_related("agency", "cycle")
+    if may_read_all_submissions(user, cycle):
+        return submissions
+    return submissions.filter(agency__in=reporting_agency_ids(user))
+
+
+def may_edit_submission(user, submission) -> bool:
+    """The agency's own reporter, while the agency still has to act and the cycle is open."""
+    if not _signed_in(user) or not submission.is_editable:
+        return False
+    if user.is_superuser:
+        return True
+    return submission.agency_id in reporting_agency_ids(user) and user.has_perm(
+        "projects.change_submission"
+    )
+
+
+def submission_projects(submission):
+    """The projects an agency reports on: those it (or a body it took over) leads or
+    coordinates, published or not (a reporter reports on their agency's drafts too)."""
+    codes = submission.agency.lineage_codes()
+    return (
+        Project.objects.filter(
+            Q(lead_agency__code__in=codes) | Q(participations__agency__code__in=codes)
+        )
+        .distinct()
+        .order_by("code")
+    )
+
+
+def submission_tasks(submission):
+    """The plan tasks an agency answers for (PlanTask.objects.for_agency: successors too)."""
+    return PlanTask.objects.for_agency(submission.agency).order_by("sort_order", "code")

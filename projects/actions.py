@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from geo.errors import Conflict, Forbidden, ServiceError
 from projects import access, bulk, history
 from projects.models import (
+    EDITABLE_SUBMISSION_STATUSES,
     AdminUnit,
     Agency,
     AgencyRole,
@@ -40,10 +41,23 @@ from projects.models import (
     Project,
     ProjectAgency,
     Publication,
+    ReportingCycle,
+    Submission,
+    SubmissionAttachment,
+    SubmissionProject,
+    SubmissionStatus,
+    SubmissionTask,
+    default_deadline,
 )
 
 __all__ = [
     "Door",
+    "accept_submission",
+    "close_cycle",
+    "open_cycle",
+    "return_submission",
+    "save_submission",
+    "submit_submission",
     "StaleVersion",
     "VersionRequired",
     "create_agency",
@@ -818,3 +832,344 @@ def undo_import(batch, user=None, *, door: Door | str = Door.IMPORT, comment: st
     batch.state = ImportBatch.State.UNDONE
     batch.undone_at = timezone.now()
     batch.save(update_fields=["state", "undone_at"])
+
+
+# ---- yearly reporting cycles (docs/reporting.md) ------------------------------------------------
+#
+# A cycle is opened for a year with a submission per agency that has tasks or projects; each
+# agency's reporter saves a draft and submits it; the consolidating agency returns it (with a
+# comment) or accepts it, and acceptance adds every project line to the project's progress
+# reports (record_progress, dated the day of submission). Each step checks the submission's
+# version and who asks (projects.access), and writes nothing when it refuses.
+
+
+def _require_reports(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise Forbidden(message)
+
+
+def _reporting_agencies(day: datetime.date) -> list[Agency]:
+    """The agencies in force on `day` that answer for a plan task or a project, their own or a
+    predecessor's."""
+    found = []
+    for agency in Agency.objects.valid_on(day).order_by("code"):
+        codes = agency.lineage_codes()
+        if (
+            PlanTask.objects.for_agency(agency).exists()
+            or Project.objects.filter(lead_agency__code__in=codes).exists()
+            or ProjectAgency.objects.filter(agency__code__in=codes).exists()
+        ):
+            found.append(agency)
+    return found
+
+
+@transaction.atomic
+def open_cycle(
+    year: int,
+    consolidating_agency: Agency,
+    deadline: datetime.date | None = None,
+    *,
+    is_illustrative: bool = False,
+    user=None,
+    door: Door | str = Door.SHELL,
+    comment: str = "",
+) -> ReportingCycle:
+    """Open the cycle of `year` (deadline 10 December unless given), with a submission, not
+    started, for every agency in force on the deadline that has tasks or projects."""
+    if user is not None:
+        _require_reports(
+            user.has_perm("projects.add_reportingcycle"),
+            _("Only administrators open reporting cycles."),
+        )
+    if ReportingCycle.objects.filter(year=year).exists():
+        raise ValidationError(_("The %(year)s reporting cycle is already open.") % {"year": year})
+    cycle = ReportingCycle(
+        year=year,
+        deadline=deadline or default_deadline(year),
+        consolidating_agency=consolidating_agency,
+        is_illustrative=is_illustrative,
+        version=1,
+    )
+    cycle.full_clean()
+    if cycle.deadline.year != year:
+        raise ValidationError(
+            {"deadline": _("The deadline must fall in %(year)s.") % {"year": year}}
+        )
+    with _recorded(user, door, comment):
+        cycle.save(force_insert=True)
+        Submission.objects.bulk_create(
+            Submission(cycle=cycle, agency=agency) for agency in _reporting_agencies(cycle.deadline)
+        )
+    return cycle
+
+
+@transaction.atomic
+def close_cycle(
+    cycle: ReportingCycle, *, expected_version: int, user=None, door: Door | str, comment: str = ""
+) -> ReportingCycle:
+    """Close a cycle: its submissions can no longer be changed, whatever their state."""
+    if user is not None:
+        _require_reports(access.may_review(user, cycle), _("Only reviewers close a cycle."))
+    if cycle.closed_at is not None:
+        raise IllegalTransition(_("The %(year)s cycle is already closed.") % {"year": cycle.year})
+    with _recorded(user, door, comment):
+        cycle.closed_at = timezone.now()
+        _compare_and_set(cycle, expected_version, {"closed_at": cycle.closed_at})
+    return cycle
+
+
+def _locked_submission(submission: Submission, expected_version) -> Submission:
+    """The submission's row, locked for this transaction, at the version the caller read."""
+    expected = _require_version(submission, expected_version)
+    row = Submission.objects.select_for_update().select_related("cycle", "agency")
+    row = row.filter(pk=submission.pk).first()
+    if row is None or row.version != expected:
+        raise StaleVersion(submission, current=row and row.version, expected=expected)
+    return row
+
+
+def _refuse_unless(submission: Submission, allowed: set, to: str) -> None:
+    if not submission.cycle.is_open:
+        raise IllegalTransition(
+            _("The %(year)s cycle is closed: its submissions can no longer change.")
+            % {"year": submission.cycle.year}
+        )
+    if submission.status not in allowed:
+        raise IllegalTransition(
+            _("This submission is %(state)s: it cannot be %(to)s from there.")
+            % {"state": submission.get_status_display().lower(), "to": to}
+        )
+
+
+def _write_submission(submission: Submission, expected: int, values: dict) -> None:
+    values = {**values, "updated_at": timezone.now()}
+    _compare_and_set(submission, expected, values)
+    for name, value in values.items():
+        setattr(submission, name, value)
+
+
+@transaction.atomic
+def save_submission(
+    submission: Submission,
+    *,
+    expected_version: int,
+    difficulties: str | None = None,
+    proposals: str | None = None,
+    projects: Mapping[int, Mapping] | None = None,
+    tasks: Mapping[int, Mapping] | None = None,
+    attachments: Iterable = (),
+    user=None,
+    door: Door | str = Door.REPORTS,
+    comment: str = "",
+) -> Submission:
+    """Save the agency's draft: texts, project lines (project id → status, progress_pct,
+    note; an empty status removes the line), task lines (task id → progress, text; an empty
+    progress removes it) and new attachments (checked files, projects.reporting). A submission
+    not started becomes a draft; a returned one stays returned until it is submitted again."""
+    row = _locked_submission(submission, expected_version)
+    if user is not None:
+        _require_reports(
+            access.may_edit_submission(user, row),
+            _("Only the agency's own reporters fill in its submission."),
+        )
+    _refuse_unless(row, set(EDITABLE_SUBMISSION_STATUSES), _("changed"))
+    values = {}
+    if difficulties is not None:
+        values["difficulties"] = difficulties
+    if proposals is not None:
+        values["proposals"] = proposals
+    if row.status == SubmissionStatus.NOT_STARTED:
+        values["status"] = SubmissionStatus.DRAFT
+    stored = []  # files written, removed again if anything below refuses
+    try:
+        with _recorded(user, door, comment):
+            if projects is not None:
+                _write_project_lines(row, projects)
+            if tasks is not None:
+                _write_task_lines(row, tasks)
+            for upload in attachments:
+                stored.append(_attach(row, upload, user).file)
+            _write_submission(submission, row.version, values)
+            submission.status = values.get("status", row.status)
+    except BaseException:
+        for file in stored:
+            file.storage.delete(file.name)
+        raise
+    return submission
+
+
+def _write_project_lines(submission: Submission, lines: Mapping[int, Mapping]) -> None:
+    allowed = set(access.submission_projects(submission).values_list("pk", flat=True))
+    unknown = set(lines) - allowed
+    if unknown:
+        raise ValidationError(_("These projects are not this agency's to report on."))
+    errors = {}
+    for project_id, line in sorted(lines.items()):
+        existing = submission.project_lines.filter(project_id=project_id).first()
+        if not line.get("status"):
+            if existing:
+                existing.delete()
+            continue
+        item = existing or SubmissionProject(submission=submission, project_id=project_id)
+        item.status = line["status"]
+        item.progress_pct = line.get("progress_pct")
+        item.note = line.get("note") or ""
+        try:
+            item.full_clean(exclude=["submission", "project"])
+        except ValidationError as error:
+            errors[f"project-{project_id}"] = error.messages
+            continue
+        item.save()
+    if errors:
+        raise ValidationError(errors)
+
+
+def _write_task_lines(submission: Submission, lines: Mapping[int, Mapping]) -> None:
+    allowed = set(access.submission_tasks(submission).values_list("pk", flat=True))
+    if set(lines) - allowed:
+        raise ValidationError(_("These tasks are not this agency's to report on."))
+    errors = {}
+    for task_id, line in sorted(lines.items()):
+        existing = submission.task_lines.filter(task_id=task_id).first()
+        if not line.get("progress"):
+            if existing:
+                existing.delete()
+            continue
+        item = existing or SubmissionTask(submission=submission, task_id=task_id)
+        item.progress = line["progress"]
+        item.text = line.get("text") or ""
+        try:
+            item.full_clean(exclude=["submission", "task"])
+        except ValidationError as error:
+            errors[f"task-{task_id}"] = error.messages
+            continue
+        item.save()
+    if errors:
+        raise ValidationError(errors)
+
+
+def _attach(submission: Submission, upload, user) -> SubmissionAttachment:
+    from projects import reporting
+
+    checked = reporting.check_attachment(upload)
+    attachment = SubmissionAttachment(
+        submission=submission,
+        name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=user if user is not None and user.pk else None,
+    )
+    upload.seek(0)
+    attachment.file.save(checked.name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def submit_submission(
+    submission: Submission,
+    *,
+    expected_version: int,
+    user=None,
+    door: Door | str = Door.REPORTS,
+    comment: str = "",
+) -> Submission:
+    """The agency hands its report in for review."""
+    row = _locked_submission(submission, expected_version)
+    if user is not None:
+        _require_reports(
+            access.may_edit_submission(user, row),
+            _("Only the agency's own reporters submit its report."),
+        )
+    _refuse_unless(row, {SubmissionStatus.DRAFT, SubmissionStatus.RETURNED}, _("submitted"))
+    if not (row.project_lines.exists() or row.task_lines.exists() or row.difficulties.strip()):
+        raise ValidationError(
+            _("The report is empty: give the progress of at least one project or task first.")
+        )
+    with _recorded(user, door, comment):
+        _write_submission(submission, row.version, {
+            "status": SubmissionStatus.SUBMITTED,
+            "submitted_at": timezone.now(),
+            "submitted_by": user if user is not None and user.pk else None,
+        })  # fmt: skip
+    return submission
+
+
+@transaction.atomic
+def return_submission(
+    submission: Submission,
+    *,
+    expected_version: int,
+    comment: str,
+    user=None,
+    door: Door | str = Door.REPORTS,
+) -> Submission:
+    """The reviewer sends a submitted report back to the agency, saying what to revise."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError(
+            {"comment": _("Say what the agency should revise: a return needs a comment.")}
+        )
+    row = _locked_submission(submission, expected_version)
+    if user is not None:
+        _require_reports(
+            access.may_review(user, row.cycle),
+            _("Only the consolidating agency reviews submissions."),
+        )
+    _refuse_unless(row, {SubmissionStatus.SUBMITTED}, _("returned"))
+    with _recorded(user, door, comment):
+        _write_submission(submission, row.version, {
+            "status": SubmissionStatus.RETURNED,
+            "reviewed_at": timezone.now(),
+            "reviewed_by": user if user is not None and user.pk else None,
+            "review_comment": comment,
+        })  # fmt: skip
+    return submission
+
+
+@transaction.atomic
+def accept_submission(
+    submission: Submission,
+    *,
+    expected_version: int,
+    user=None,
+    door: Door | str = Door.REPORTS,
+    comment: str = "",
+) -> Submission:
+    """The reviewer accepts a submitted report: each of its project lines becomes a progress
+    report of the project, dated the day it was submitted, through record_progress (so the
+    project takes it as its status when it is the latest). All or nothing."""
+    row = _locked_submission(submission, expected_version)
+    if user is not None:
+        _require_reports(
+            access.may_review(user, row.cycle),
+            _("Only the consolidating agency reviews submissions."),
+        )
+    _refuse_unless(row, {SubmissionStatus.SUBMITTED}, _("accepted"))
+    day = timezone.localdate(row.submitted_at)
+    text = comment or f"Accepted report {row.cycle.year} of {row.agency.code}"
+    with _recorded(user, door, text):
+        for line in row.project_lines.select_related("project"):
+            project = Project.objects.select_for_update().get(pk=line.project_id)
+            record_progress(
+                project,
+                report_date=day,
+                status=line.status,
+                progress_pct=line.progress_pct,
+                note=line.note,
+                reporter=row.submitted_by,
+                reporting_agency=row.agency,
+                is_illustrative=row.cycle.is_illustrative,
+                expected_version=project.version,
+                user=user,
+                door=door,
+                comment=text,
+            )
+        _write_submission(submission, row.version, {
+            "status": SubmissionStatus.ACCEPTED,
+            "reviewed_at": timezone.now(),
+            "reviewed_by": user if user is not None and user.pk else None,
+            "review_comment": comment,
+        })  # fmt: skip
+    return submission

@@ -947,6 +947,7 @@ class Door(models.TextChoices):
     REVIEW = "review", _("Review list")
     IMPORT = "import", _("File import")
     DEMO = "demo", _("Demo data loader")
+    REPORTS = "reports", _("Yearly reports")
     SHELL = "shell", _("Command line")
 
 
@@ -1353,3 +1354,324 @@ class ImportJob(models.Model):
             if self.batch_id
             else None,
         }
+
+
+# ---- yearly reporting cycles (docs/reporting.md) -----------------------------------------------
+
+
+def default_deadline(year: int) -> datetime.date:
+    """The plan asks for the yearly report before 10 December (section IV)."""
+    return datetime.date(year, 12, 10)
+
+
+def private_storage():
+    """Attachments live outside the public static and media paths (geo.storage)."""
+    from geo.storage import private_storage as storage
+
+    return storage()
+
+
+class ReportingCycle(models.Model):
+    """One year's round of agency reports on the plan: opened for the agencies that have tasks
+    or projects, due by `deadline`, reviewed by the consolidating agency (an agency record:
+    the planning department until 2025, the Department of Finance since the reform)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    deadline = models.DateField(_("deadline"))
+    consolidating_agency = models.ForeignKey(
+        Agency,
+        models.PROTECT,
+        related_name="consolidated_cycles",
+        verbose_name=_("consolidating agency"),
+        help_text=_("The agency that reviews the submissions and consolidates the report."),
+    )
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative values"),
+        default=False,
+        help_text=_("Demonstration data, not reported by the agencies."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("reporting cycle")
+        verbose_name_plural = _("reporting cycles")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=2024, year__lte=2045),
+                name="reportingcycle_year_in_plan",
+                violation_error_message=_(
+                    "A reporting year lies between 2024 (the plan) and 2045 (its orientation)."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.year)
+
+    def get_absolute_url(self):
+        return reverse("report-cycle", kwargs={"year": self.year})
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    def days_left(self, today: datetime.date | None = None) -> int:
+        """Days until the deadline (negative once it has passed)."""
+        return (self.deadline - (today or timezone.localdate())).days
+
+
+class SubmissionStatus(models.TextChoices):
+    """Where an agency's report is. "Late" is not one of them: it is derived from the deadline
+    and the status (Submission.is_late), so it never goes stale (docs/reporting.md)."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for revision")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+# The states in which the agency still has to act (and may edit).
+EDITABLE_SUBMISSION_STATUSES = frozenset(
+    {SubmissionStatus.NOT_STARTED, SubmissionStatus.DRAFT, SubmissionStatus.RETURNED}
+)
+
+
+class Submission(models.Model):
+    """One agency's report in one cycle: progress per project and per task, the difficulties
+    and proposals the plan asks for, and attachments; submitted by the agency's reporter,
+    returned or accepted by the consolidating agency."""
+
+    Status = SubmissionStatus
+
+    cycle = models.ForeignKey(
+        ReportingCycle, models.CASCADE, related_name="submissions", verbose_name=_("cycle")
+    )
+    agency = models.ForeignKey(
+        Agency, models.PROTECT, related_name="submissions", verbose_name=_("agency")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=SubmissionStatus.choices,
+        default=SubmissionStatus.NOT_STARTED,
+    )
+    difficulties = models.TextField(_("difficulties"), blank=True)
+    proposals = models.TextField(_("proposals"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    review_comment = models.TextField(_("review comment"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["cycle", "agency__name"]
+        permissions = [("review_submission", _("Can return and accept agencies' submissions"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "agency"],
+                name="submission_one_per_agency",
+                violation_error_message=_("This agency already has a submission in this cycle."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=SubmissionStatus.values), name="submission_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["submitted", "accepted"]) | Q(submitted_at__isnull=False),
+                name="submission_submitted_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle.year} {self.agency.code}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "report-submission", kwargs={"year": self.cycle.year, "agency": self.agency.code}
+        )
+
+    @property
+    def is_editable(self) -> bool:
+        return self.cycle.is_open and self.status in EDITABLE_SUBMISSION_STATUSES
+
+    def is_late(self, today: datetime.date | None = None) -> bool:
+        """The deadline has passed and the agency has not handed its report in (a submission
+        returned for revision after the deadline is late again until resubmitted)."""
+        if self.status in (SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED):
+            return False
+        return self.cycle.days_left(today) < 0
+
+    @property
+    def submitted_late(self) -> bool:
+        return bool(
+            self.submitted_at and timezone.localdate(self.submitted_at) > self.cycle.deadline
+        )
+
+
+class TaskProgress(models.TextChoices):
+    DONE = "done", _("Done")
+    ON_TRACK = "on_track", _("On track")
+    BEHIND = "behind", _("Behind")
+    BLOCKED = "blocked", _("Blocked")
+
+
+class SubmissionProject(models.Model):
+    """A project's progress as the agency reports it; on acceptance it joins the project's
+    progress reports (the time series), dated the day of submission."""
+
+    submission = models.ForeignKey(
+        Submission, models.CASCADE, related_name="project_lines", verbose_name=_("submission")
+    )
+    project = models.ForeignKey(
+        Project, models.CASCADE, related_name="submission_lines", verbose_name=_("project")
+    )
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices)
+    progress_pct = models.DecimalField(
+        _("physical progress (%)"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("project progress in a submission")
+        verbose_name_plural = _("project progress in submissions")
+        ordering = ["submission", "project__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "project"], name="submissionproject_unique"
+            ),
+            _percent_check("progress_pct"),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="submissionproject_status_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.submission} {self.project.code}"
+
+    def clean(self):
+        if self.status in FINISHED_STATUSES and self.progress_pct not in (None, 100):
+            raise ValidationError(
+                {"progress_pct": _("A completed project is at 100 % progress (or leave it empty).")}
+            )
+
+
+class SubmissionTask(models.Model):
+    """Where a plan task stands, as the agency reports it."""
+
+    Progress = TaskProgress
+
+    submission = models.ForeignKey(
+        Submission, models.CASCADE, related_name="task_lines", verbose_name=_("submission")
+    )
+    task = models.ForeignKey(
+        PlanTask, models.CASCADE, related_name="submission_lines", verbose_name=_("plan task")
+    )
+    progress = models.CharField(_("progress"), max_length=16, choices=TaskProgress.choices)
+    text = models.TextField(_("what was done"), blank=True)
+
+    class Meta:
+        verbose_name = _("task progress in a submission")
+        verbose_name_plural = _("task progress in submissions")
+        ordering = ["submission", "task__sort_order", "task__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "task"], name="submissiontask_unique"),
+            models.CheckConstraint(
+                condition=Q(progress__in=TaskProgress.values),
+                name="submissiontask_progress_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.submission} {self.task.code}"
+
+
+class SubmissionAttachment(models.Model):
+    """A file an agency attaches to its report, kept in private storage and served only to
+    those who may read the submission (layers/reports.py)."""
+
+    submission = models.ForeignKey(
+        Submission, models.CASCADE, related_name="attachments", verbose_name=_("submission")
+    )
+    file = models.FileField(_("file"), upload_to="reports/%Y/", storage=private_storage)
+    name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["submission", "uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse(
+            "report-attachment",
+            kwargs={
+                "year": self.submission.cycle.year,
+                "agency": self.submission.agency.code,
+                "attachment": self.pk,
+            },
+        )
+
+
+class ReportingCycleEvent(_event_model(ReportingCycle)):
+    class Meta:
+        verbose_name = _("reporting cycle event")
+        verbose_name_plural = _("reporting cycle events")
+
+
+class SubmissionEvent(_event_model(Submission, exclude=["updated_at"])):
+    class Meta:
+        verbose_name = _("submission event")
+        verbose_name_plural = _("submission events")
+
+
+class SubmissionProjectEvent(_event_model(SubmissionProject)):
+    class Meta:
+        verbose_name = _("submission project event")
+        verbose_name_plural = _("submission project events")
+
+
+class SubmissionTaskEvent(_event_model(SubmissionTask)):
+    class Meta:
+        verbose_name = _("submission task event")
+        verbose_name_plural = _("submission task events")
+
+
+class SubmissionAttachmentEvent(_event_model(SubmissionAttachment)):
+    class Meta:
+        verbose_name = _("attachment event")
+        verbose_name_plural = _("attachment events")
