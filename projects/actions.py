@@ -905,7 +905,12 @@ def open_cycle(
 
 @transaction.atomic
 def close_cycle(
-    cycle: ReportingCycle, *, expected_version: int, user=None, door: Door | str, comment: str = ""
+    cycle: ReportingCycle,
+    *,
+    expected_version: int,
+    user=None,
+    door: Door | str = Door.REPORTS,
+    comment: str = "",
 ) -> ReportingCycle:
     """Close a cycle: its submissions can no longer be changed, whatever their state."""
     if user is not None:
