@@ -1,6 +1,18 @@
 from django.urls import path
 
-from layers import account, editor, history, imports, ogc, ogc_writes, plan, review, tiles, views
+from layers import (
+    account,
+    editor,
+    history,
+    imports,
+    ogc,
+    ogc_writes,
+    plan,
+    reports,
+    review,
+    tiles,
+    views,
+)
 
 urlpatterns = [
     path("", views.public_map, name="home"),
@@ -10,6 +22,16 @@ urlpatterns = [
     path("projects/<str:code>/", views.project_detail, name="project-page"),
     path("plan/", plan.plan_tasks, name="plan-tasks"),
     path("plan/tasks/<str:code>/", plan.plan_task, name="plan-task"),
+    path("reports/", reports.cycles, name="report-cycles"),
+    path("reports/<int:year>/", reports.cycle, name="report-cycle"),
+    path("reports/<int:year>/remind/", reports.remind, name="report-remind"),
+    path("reports/<int:year>/<str:agency>/", reports.submission, name="report-submission"),
+    path("reports/<int:year>/<str:agency>/review/", reports.review, name="report-review"),
+    path(
+        "reports/<int:year>/<str:agency>/attachments/<int:attachment>/",
+        reports.attachment,
+        name="report-attachment",
+    ),
     path("edit/new/", editor.new_project, name="editor-new"),
     path("edit/geometry/", editor.geometry, name="editor-geometry"),
     path("edit/<str:code>/", editor.edit_project, name="editor-edit"),
