@@ -346,6 +346,7 @@ def review(request, year, agency):
 @read_only
 def attachment(request, year, agency, attachment):
     """An attachment, to those who may read its submission; always as a download."""
+    Parameters(request.GET, ()).check()
     if refused := _refused(request):
         return refused
     found = _submission(request, _cycle(year), agency)

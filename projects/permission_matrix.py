@@ -44,6 +44,27 @@ ROUTES = [
     route("Pages", "GET", "/plan/", "200 200 200 200 200 200 200", note="the plan's tasks"),
     route("Pages", "GET", "/plan/tasks/{code}/", "200 200 200 200 200 200 200",
           "/plan/tasks/II.1.1/", note="a task (its unpublished works shown to planners only)"),
+    route("Reports", "GET", "/reports/", "302 200 200 200 200 200 200",
+          note="the yearly reporting cycles"),
+    route("Reports", "GET", "/reports/{year}/", "302 200 200 200 200 200 200", "/reports/2025/",
+          note="a reporter sees their own agency's row only"),
+    route("Reports", "POST", "/reports/{year}/remind/", "302 403 403 403 403 303 303",
+          "/reports/2025/remind/", form=True, note="e-mail the agencies that have not "
+          "submitted: reviewers (the consolidating agency's reporters, administrators)"),
+    route("Reports", "GET", "/reports/{year}/{agency}/", "302 200 200 200 200 200 200",
+          "/reports/2025/SYT/", note="the reporter's own agency"),
+    route("Reports", "GET", "/reports/{year}/{agency} /", "302 200 200 404 200 200 200",
+          "/reports/2025/SCT/", note="another agency's"),
+    route("Reports", "POST", "/reports/{year}/{agency}/", "302 403 403 303 403 403 303",
+          "/reports/2025/SYT/", body={**STEP, "difficulties": "Thiếu vốn", "step": "save"},
+          form=True, note="save a draft: the agency's own reporters"),
+    route("Reports", "POST", "/reports/{year}/{agency}/review/",
+          "302 403 403 403 403 409 409", "/reports/2025/SYT/review/",
+          body={**STEP, "step": "accept"}, form=True,
+          note="return or accept: reviewers; one not submitted: 409"),
+    route("Reports", "GET", "/reports/{year}/{agency}/attachments/{id}/",
+          "302 404 404 404 404 404 404", "/reports/2025/SYT/attachments/999/",
+          note="served to those who read the submission; none: 404"),
     route("Pages", "GET", "/account/tokens/", "302 200 200 200 200 200 200"),
     route("Pages", "POST", "/account/tokens/", "302 200 200 200 200 200 200",
           body={"name": "QGIS"}, note="make a token"),
@@ -162,7 +183,8 @@ POST) · 401 not signed in and no API token · 403 the role does not allow it ·
 to this role (an unpublished project, a layer that is not public) · 405 the method is not
 offered · 409 the step does not fit the project's publication state (docs/publishing.md).
 An agency reporter sees what the public sees and reports progress on their agency's projects
-(see the README)."""
+(see the README); in the yearly reports (docs/reporting.md) they fill in their own agency's
+submission, and the consolidating agency's reporters and administrators review them."""
 
 
 def render() -> str:

@@ -10,6 +10,7 @@ from django.test import Client
 from projects.management.commands.permission_matrix import DOCUMENT
 from projects.permission_matrix import ROLES, ROUTES, render
 from tests.roles import person
+from tests.world import open_reporting_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +48,7 @@ def call(client, row, world=None):
 
 
 def test_every_route_answers_every_role_as_the_matrix_says(world):
+    open_reporting_cycle(world)
     by_role = clients(world)
     wrong = []
     for row in ROUTES:

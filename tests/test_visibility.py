@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from geo.tiles import tile_for
 from projects.models import Project
 from tests.surfaces import EXPORT_FORMATS, body, decode
-from tests.world import report
+from tests.world import open_reporting_cycle, report
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +94,15 @@ ROUTES = {
     # The plan's tasks: GT-02 (unpublished) is named by II.1.1, assigned to SGTVT (now SXD).
     "plan-tasks": [lists("/plan/", {"GT-02"}), lists("/plan/?agency=SXD", {"GT-02"})],
     "plan-task": [lists("/plan/tasks/II.1.1/", {"GT-02"})],
+    # The yearly reports (the 2025 cycle): signed-in only; an agency's form lists its
+    # projects, unpublished ones too, to those who may read it.
+    "report-cycles": [Walk("/reports/", 302)],
+    "report-cycle": [Walk("/reports/2025/", 302)],
+    "report-submission": [Walk("/reports/2025/BQLDA-GT/", 302, 200, frozenset({"GT-02"})),
+                          Walk("/reports/2025/SYT/", 302, 200, frozenset({"YT-02"}))],
+    "report-review": [Walk("/reports/2025/SYT/review/", 405, 405)],  # a form's POST only
+    "report-remind": [Walk("/reports/2025/remind/", 405, 405)],
+    "report-attachment": [Walk("/reports/2025/SYT/attachments/1/", 302, 404)],
     "project-page": [hidden(f"/projects/{code}/", {code}) for code in sorted(HIDDEN)],
     # History is for planners: the public is sent to log in for a published project.
     "project-history": [*(hidden(f"/projects/{code}/history/", {code}) for code in sorted(HIDDEN)),
@@ -214,6 +223,7 @@ def mentioned(response, needles: dict[str, list[bytes]]) -> set[str]:
 def needles(world):
     day = datetime.date(2025, 6, 30)
     report(world.projects["GT-02"], day, "site_clearance", 10)
+    open_reporting_cycle(world)
     hidden = Project.objects.filter(code__in=HIDDEN)
     assert {p.code for p in hidden if not p.is_published} == {"GT-02", "YT-02"}
     assert not hidden.get(code="DN-01").sector.layer.is_public

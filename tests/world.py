@@ -243,3 +243,10 @@ def another_commit() -> None:
 
     last = DataChange.objects.aggregate(last=Max("txid"))["last"] or 0
     DataChange.objects.create(txid=last + 2**40, changed=timezone.now())
+
+
+def open_reporting_cycle(world: World, year: int = 2025):
+    """The year's reporting cycle, consolidated by SCT (the world has no Department of
+    Finance), with a submission for each agency that has tasks or projects: GL-SXD (SGTVT's
+    task and GT-01), BQLDA-GT (GT-02), SCT, SYT and SVHTT."""
+    return actions.open_cycle(year, world.agencies["SCT"])

@@ -55,8 +55,9 @@ def small_world(request):
     project whose name is markup; checks of the live server see its committed data instead."""
     if "live_url" in request.fixturenames or request.node.get_closest_marker("django_db") is None:
         return None
-    from tests.world import add_hostile_project
+    from tests.world import add_hostile_project, open_reporting_cycle
 
     world = request.getfixturevalue("world")
     add_hostile_project(world)
+    open_reporting_cycle(world)
     return world

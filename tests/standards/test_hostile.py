@@ -186,6 +186,18 @@ ROUTES = [
     Route("plan-task", "/plan/tasks/II.1.1/", {}, kind="page",
           paths=["/plan/tasks/%00/", f"/plan/tasks/{NUL_PATH}/", "/plan/tasks/%25/",
                  f"/plan/tasks/{'x' * 3000}/", "/plan/tasks/%3Cscript%3E/"]),
+    # The yearly reports (the small world's 2025 cycle), read by a planner; the reviewer's
+    # steps and the reminders are in NOT_SWEPT.
+    Route("report-cycles", "/reports/", {}, kind="page", planner=True),
+    Route("report-cycle", "/reports/2025/", {}, kind="page", planner=True,
+          paths=[f"/reports/{'9' * 25}/", "/reports/0/", "/reports/2024/"]),
+    Route("report-submission", "/reports/2025/SYT/", {}, kind="page", planner=True,
+          writes=True, paths=[f"/reports/2025/{NUL_PATH}/", "/reports/2025/%25/",
+                              f"/reports/2025/{'x' * 3000}/", "/reports/2025/%3Cscript%3E/",
+                              f"/reports/{'9' * 25}/SYT/"]),
+    Route("report-attachment", "/reports/2025/SYT/attachments/1/", {}, kind="page",
+          planner=True, paths=[f"/reports/2025/SYT/attachments/{'9' * 25}/",
+                               f"/reports/2025/{NUL_PATH}/attachments/1/"]),
     Route("healthz", "/healthz", {}, kind="api"),
     Route("api-docs", "/api/docs/", {}, kind="page"),
     Route("api-redoc", "/api/redoc/", {}, kind="page"),
@@ -240,7 +252,10 @@ NOT_SWEPT = {"set_language", "login", "logout", "password_change", "password_cha
              "review", "review-step", "editor-submit",
              # Import steps after the upload: form POSTs naming an upload token or a batch;
              # tests/layers/test_imports.py sends them unknown, foreign and stale ones.
-             "import-confirm", "import-cancel", "import-undo"}  # fmt: skip
+             "import-confirm", "import-cancel", "import-undo",
+             # The reports' review steps and reminders: form POSTs; tests/layers/
+             # test_report_pages.py sends them stale, illegal, foreign and hostile ones.
+             "report-review", "report-remind"}  # fmt: skip
 # Whole queries on top of the per-kind lists: a map view (lat, lon, z) is read only when all
 # three are there.
 VIEWS = [{"lat": "14", "lon": "109", "z": z} for z in SPECIFIC["zoom"]] + [
