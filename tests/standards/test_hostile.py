@@ -195,8 +195,9 @@ ROUTES = [
           writes=True, paths=[f"/reports/2025/{NUL_PATH}/", "/reports/2025/%25/",
                               f"/reports/2025/{'x' * 3000}/", "/reports/2025/%3Cscript%3E/",
                               f"/reports/{'9' * 25}/SYT/"]),
+    # No attachment in the world: its refusals are 404s, as for the editor's routes.
     Route("report-attachment", "/reports/2025/SYT/attachments/1/", {}, kind="page",
-          planner=True, paths=[f"/reports/2025/SYT/attachments/{'9' * 25}/",
+          editor=True, paths=[f"/reports/2025/SYT/attachments/{'9' * 25}/",
                                f"/reports/2025/{NUL_PATH}/attachments/1/"]),
     Route("healthz", "/healthz", {}, kind="api"),
     Route("api-docs", "/api/docs/", {}, kind="page"),
