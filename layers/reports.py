@@ -154,7 +154,7 @@ def _percent(value: str, errors: dict, name: str):
     if not value:
         return None
     try:
-        number = Decimal(value)
+        number = Decimal(value) if value.isascii() and len(value) < 20 else None
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite() or not 0 <= number <= 100:
