@@ -911,6 +911,7 @@ def close_cycle(
     user=None,
     door: Door | str = Door.REPORTS,
     comment: str = "",
+    when: datetime.datetime | None = None,
 ) -> ReportingCycle:
     """Close a cycle: its submissions can no longer be changed, whatever their state."""
     if user is not None:
@@ -918,7 +919,7 @@ def close_cycle(
     if cycle.closed_at is not None:
         raise IllegalTransition(_("The %(year)s cycle is already closed.") % {"year": cycle.year})
     with _recorded(user, door, comment):
-        cycle.closed_at = timezone.now()
+        cycle.closed_at = when or timezone.now()
         _compare_and_set(cycle, expected_version, {"closed_at": cycle.closed_at})
     return cycle
 
@@ -1079,8 +1080,10 @@ def submit_submission(
     user=None,
     door: Door | str = Door.REPORTS,
     comment: str = "",
+    when: datetime.datetime | None = None,
 ) -> Submission:
-    """The agency hands its report in for review."""
+    """The agency hands its report in for review (`when`: a past report being recorded, such
+    as the demo's; now by default)."""
     row = _locked_submission(submission, expected_version)
     if user is not None:
         _require_reports(
@@ -1095,7 +1098,7 @@ def submit_submission(
     with _recorded(user, door, comment):
         _write_submission(submission, row.version, {
             "status": SubmissionStatus.SUBMITTED,
-            "submitted_at": timezone.now(),
+            "submitted_at": when or timezone.now(),
             "submitted_by": user if user is not None and user.pk else None,
         })  # fmt: skip
     return submission
@@ -1109,6 +1112,7 @@ def return_submission(
     comment: str,
     user=None,
     door: Door | str = Door.REPORTS,
+    when: datetime.datetime | None = None,
 ) -> Submission:
     """The reviewer sends a submitted report back to the agency, saying what to revise."""
     comment = (comment or "").strip()
@@ -1126,7 +1130,7 @@ def return_submission(
     with _recorded(user, door, comment):
         _write_submission(submission, row.version, {
             "status": SubmissionStatus.RETURNED,
-            "reviewed_at": timezone.now(),
+            "reviewed_at": when or timezone.now(),
             "reviewed_by": user if user is not None and user.pk else None,
             "review_comment": comment,
         })  # fmt: skip
@@ -1141,6 +1145,7 @@ def accept_submission(
     user=None,
     door: Door | str = Door.REPORTS,
     comment: str = "",
+    when: datetime.datetime | None = None,
 ) -> Submission:
     """The reviewer accepts a submitted report: each of its project lines becomes a progress
     report of the project, dated the day it was submitted, through record_progress (so the
@@ -1173,7 +1178,7 @@ def accept_submission(
             )
         _write_submission(submission, row.version, {
             "status": SubmissionStatus.ACCEPTED,
-            "reviewed_at": timezone.now(),
+            "reviewed_at": when or timezone.now(),
             "reviewed_by": user if user is not None and user.pk else None,
             "review_comment": comment,
         })  # fmt: skip

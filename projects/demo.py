@@ -323,13 +323,17 @@ def load_demo_data(directory: Path | None = None) -> LoadReport:
             "only into an empty database, so nothing was changed."
         )
         _add_missing_plan_tasks(report)
+        _add_missing_reporting_cycles(report)
         return report
     load_admin_units(directory / ADMIN_UNITS_FILE, report)
     load_agencies(directory / AGENCIES_FILE, report)
     to_publish = load_projects(directory / PROJECTS_FILE, report)
     load_progress_reports(directory / PROJECTS_FILE, report)
-    publish_projects(to_publish)
     load_plan_tasks(report=report)
+    # Before publishing: accepting a report writes a new version of its projects, which
+    # would otherwise wait for review as a change since publication.
+    load_reporting_cycles(report)
+    publish_projects(to_publish)
     return report
 
 
@@ -345,3 +349,124 @@ def _add_missing_plan_tasks(report: LoadReport) -> None:
         return
     if created:
         report.notes.append(f"Plan tasks: {created} created (they were missing).")
+
+
+# ---- yearly reporting cycles (docs/reporting.md) -----------------------------------------------
+
+DEMO_NOTE = "(Minh họa) "  # every demo text says it is illustrative, in the UI's language
+
+
+def _at(day: datetime.date, hour: int = 9) -> datetime.datetime:
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _demo_lines(submission, day: datetime.date) -> dict:
+    """Each project's latest known progress on `day`, as the agency would have repeated it
+    (so accepting the report adds a point to the time series without changing the story)."""
+    from projects import access
+    from projects.models import ProgressReport
+
+    lines = {}
+    for project in access.submission_projects(submission):
+        latest = (
+            ProgressReport.objects.filter(project=project, report_date__lte=day)
+            .order_by("-report_date")
+            .first()
+        )
+        if latest is not None and latest.report_date != day:  # the files' report stays as it is
+            lines[project.pk] = {"status": latest.status, "progress_pct": latest.progress_pct,
+                                 "note": DEMO_NOTE + "Theo báo cáo gần nhất."}  # fmt: skip
+    return lines
+
+
+def _demo_tasks(submission, n: int) -> dict:
+    from projects import access
+
+    states = ["on_track", "behind", "done", "on_track", "blocked"]
+    return {
+        task.pk: {
+            "progress": states[(n + i) % len(states)],
+            "text": DEMO_NOTE + "Đang triển khai theo kế hoạch.",
+        }  # fmt: skip
+        for i, task in enumerate(access.submission_tasks(submission))
+    }
+
+
+def _fill(submission, day: datetime.date, n: int) -> None:
+    actions.save_submission(
+        submission,
+        expected_version=submission.version,
+        difficulties=DEMO_NOTE + "Vướng mắc giải phóng mặt bằng; vốn bố trí chưa kịp thời.",
+        proposals=DEMO_NOTE + "Đề nghị bố trí vốn đầu tư công trung hạn cho các dự án trọng điểm.",
+        projects=_demo_lines(submission, day),
+        tasks=_demo_tasks(submission, n),
+        door=Door.DEMO,
+    )
+
+
+def load_reporting_cycles(report: LoadReport | None = None) -> int:
+    """One completed cycle (2024, every submission accepted, consolidated by the planning
+    department) and one open cycle (2025, consolidated by the Department of Finance that took
+    its role over), every value illustrative. Loads nothing when any cycle exists."""
+    from projects.models import ReportingCycle, SubmissionStatus
+
+    if ReportingCycle.objects.exists():
+        return 0
+    agencies = Agency.objects.in_bulk(field_name="code")
+    planning, finance = agencies.get("SKHDT"), agencies.get("GL-STC") or agencies.get("STC")
+    if planning is None or finance is None:
+        raise DemoDataError("The demo's reporting cycles need the agencies SKHDT and GL-STC.")
+    done = actions.open_cycle(2024, planning, is_illustrative=True, door=Door.DEMO,
+                              comment="Demo: the 2024 cycle")  # fmt: skip
+    for n, submission in enumerate(done.submissions.order_by("agency__code")):
+        day = datetime.date(2024, 11, 25) + datetime.timedelta(days=n % 14)
+        _fill(submission, day, n)
+        actions.submit_submission(submission, expected_version=submission.version,
+                                  door=Door.DEMO, when=_at(day))  # fmt: skip
+        reviewed = _at(day + datetime.timedelta(days=3))
+        actions.accept_submission(submission, expected_version=submission.version,
+                                  door=Door.DEMO, when=reviewed)  # fmt: skip
+    actions.close_cycle(done, expected_version=done.version, door=Door.DEMO,
+                        when=_at(datetime.date(2025, 1, 15)))  # fmt: skip
+    current = actions.open_cycle(2025, finance, is_illustrative=True, door=Door.DEMO,
+                                 comment="Demo: the 2025 cycle")  # fmt: skip
+    # A mix: accepted, submitted (waiting for review), returned, draft, not started.
+    plan = [SubmissionStatus.ACCEPTED, SubmissionStatus.SUBMITTED, SubmissionStatus.RETURNED,
+            SubmissionStatus.DRAFT, SubmissionStatus.NOT_STARTED]  # fmt: skip
+    for n, submission in enumerate(current.submissions.order_by("agency__code")):
+        wanted = plan[n % len(plan)]
+        if wanted == SubmissionStatus.NOT_STARTED:
+            continue
+        day = datetime.date(2025, 11, 20) + datetime.timedelta(days=n % 10)
+        _fill(submission, day, n)
+        if wanted == SubmissionStatus.DRAFT:
+            continue
+        actions.submit_submission(submission, expected_version=submission.version,
+                                  door=Door.DEMO, when=_at(day))  # fmt: skip
+        later = _at(day + datetime.timedelta(days=2))
+        if wanted == SubmissionStatus.ACCEPTED:
+            actions.accept_submission(submission, expected_version=submission.version,
+                                      door=Door.DEMO, when=later)  # fmt: skip
+        elif wanted == SubmissionStatus.RETURNED:
+            actions.return_submission(
+                submission, expected_version=submission.version, door=Door.DEMO, when=later,
+                comment=DEMO_NOTE + "Đề nghị bổ sung tỷ lệ giải ngân của từng dự án.",
+            )  # fmt: skip
+    if report is not None:
+        report.count("reporting cycles", 2)
+    return 2
+
+
+def _add_missing_reporting_cycles(report: LoadReport) -> None:
+    """A database filled before the cycles existed gets the demo's, unless it has a cycle of
+    its own or lacks an agency they need (then it says so, and a restart still succeeds)."""
+    try:
+        with transaction.atomic():
+            created = load_reporting_cycles()
+    except (DemoDataError, ValidationError) as exc:
+        report.notes.append(f"Reporting cycles not loaded: {exc}")
+        return
+    if created:
+        report.notes.append("Reporting cycles: the demo's 2024 and 2025 cycles were added.")

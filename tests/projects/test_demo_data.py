@@ -13,10 +13,11 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, F, Max
+from django.utils import timezone
 
 from geo.crs import transformer
 from projects import actions
-from projects.demo import PLAN_TASKS_FILE, DemoDataError, load_demo_data
+from projects.demo import DEMO_NOTE, PLAN_TASKS_FILE, DemoDataError, load_demo_data
 from projects.models import (
     AdminUnit,
     Agency,
@@ -34,7 +35,9 @@ DOMAIN_TABLES = (
     "projects_plantask_projects, projects_plantaskagency, projects_plantask, "
     "projects_progressreport, projects_projectagency, projects_project, "
     "projects_project_admin_units, projects_membership, projects_agency, projects_adminunit, "
-    "projects_importjob, projects_importedproject, projects_importbatch, projects_importmapping"
+    "projects_importjob, projects_importedproject, projects_importbatch, projects_importmapping, "
+    "projects_submissionattachment, projects_submissiontask, projects_submissionproject, "
+    "projects_submission, projects_reportingcycle"
 )
 
 
@@ -158,7 +161,10 @@ def counts_in_database() -> dict[str, int]:
         "agencies": Agency.objects.count(),
         "projects": Project.objects.count(),
         "coordinating agencies": ProjectAgency.objects.count(),
-        "progress reports": ProgressReport.objects.count(),
+        # Those of the files (accepting the demo's yearly reports adds more, tested below).
+        "progress reports": ProgressReport.objects.exclude(
+            note__startswith=DEMO_NOTE + "Theo báo cáo"
+        ).count(),
         "plan tasks": PlanTask.objects.count(),
     }
 
@@ -167,7 +173,7 @@ def test_into_an_empty_database_it_loads_everything_in_the_files(empty_database)
     expected = counts_in_files(settings.DEMO_DATA_DIR)
     seen = ProjectEvent.objects.aggregate(last=Max("pgh_id"))["last"] or 0
     report = load_demo_data()
-    assert report.created == expected
+    assert report.created == {**expected, "reporting cycles": 2}
     assert counts_in_database() == expected
     # Through the actions: every project's history starts with an insert through the demo door.
     first_events = ProjectEvent.objects.filter(pgh_label="insert", pgh_id__gt=seen)
@@ -229,3 +235,36 @@ def test_the_demo_publishes_whole_projects_and_leaves_nothing_to_review(empty_da
     assert not published.exclude(published_version=F("version")).exists()
     assert history.reviews() == []
     assert set(Project.objects.values_list("publication", flat=True)) == {"draft", "published"}
+
+
+def test_the_demo_holds_a_completed_2024_cycle_and_an_open_2025_one(demo):
+    from projects.models import ReportingCycle, SubmissionProject
+
+    done, current = ReportingCycle.objects.get(year=2024), ReportingCycle.objects.get(year=2025)
+    assert done.is_illustrative and current.is_illustrative
+    assert done.consolidating_agency.code == "SKHDT"  # the planning department, then
+    assert current.consolidating_agency.code == "GL-STC"  # the Department of Finance, since
+    assert done.closed_at is not None and current.is_open
+    assert set(done.submissions.values_list("status", flat=True)) == {"accepted"}
+    assert {"accepted", "submitted", "returned", "draft", "not_started"} <= set(
+        current.submissions.values_list("status", flat=True)
+    )
+    # Every accepted project line joined the time series, flagged illustrative.
+    for line in SubmissionProject.objects.filter(submission__status="accepted"):
+        day = timezone.localdate(line.submission.submitted_at)
+        added = ProgressReport.objects.get(project=line.project, report_date=day)
+        assert added.is_illustrative and added.status == line.status
+    assert all(
+        text.startswith("(Minh họa)")
+        for text in current.submissions.exclude(difficulties="").values_list(
+            "difficulties", flat=True
+        )
+    )
+
+
+def test_loading_the_demo_again_adds_no_cycle(demo):
+    from projects.models import ReportingCycle, Submission
+
+    before = (ReportingCycle.objects.count(), Submission.objects.count())
+    load_demo_data()
+    assert (ReportingCycle.objects.count(), Submission.objects.count()) == before
