@@ -849,10 +849,13 @@ def _require_reports(allowed: bool, message: str) -> None:
 
 
 def _reporting_agencies(day: datetime.date) -> list[Agency]:
-    """The agencies in force on `day` that answer for a plan task or a project, their own or a
-    predecessor's."""
+    """The provincial bodies in force on `day` that answer for a plan task or a project, their
+    own or a predecessor's."""
     found = []
-    for agency in Agency.objects.valid_on(day).order_by("code"):
+    # Ministries and central investors answer to the centre, and the provincial committee
+    # receives the consolidated report: none of them reports to the province.
+    outside = [Agency.Kind.MINISTRY, Agency.Kind.CENTRAL_BODY, Agency.Kind.PROVINCIAL_COMMITTEE]
+    for agency in Agency.objects.valid_on(day).exclude(kind__in=outside).order_by("code"):
         codes = agency.lineage_codes()
         if (
             PlanTask.objects.for_agency(agency).exists()
