@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from projects.models import Membership, Role, Submission
+from tests.browser.axe import assert_no_violations
 from tests.browser.test_planner_and_export import log_in
 
 PASSWORD = "Reporter-pass-2026"
@@ -46,6 +47,7 @@ def test_the_cycle_page_on_a_phone(page, live_url, offline, planner_account, com
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways ({width} px)"
     offline.screenshot("reports-2025-390")
+    assert_no_violations(page)
     assert offline.external == []
 
 
@@ -60,6 +62,7 @@ def test_a_returned_submission_form_on_a_phone(page, live_url, offline, returned
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the form scrolls sideways ({width} px)"
     offline.screenshot("report-form-390")
+    assert_no_violations(page)
     page.get_by_label("Khó khăn, vướng mắc").fill("Thiếu vốn đối ứng")
     page.get_by_role("button", name="Lưu nháp").click()
     expect(page.locator(".notice")).to_contain_text("Bản nháp đã được lưu")

@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from geo.errors import Forbidden
@@ -291,3 +291,21 @@ def test_the_cycle_model_refuses_a_year_outside_the_plan(world, finance):
     with pytest.raises(ValidationError):
         actions.open_cycle(1999, finance)
     assert not ReportingCycle.objects.exists()
+
+
+def test_the_commands_open_and_close_a_cycle(world, finance):
+    out = io.StringIO()
+    call_command("open_reporting_cycle", "2026", "--consolidating", "STC",
+                 "--deadline", "2026-12-01", stdout=out)  # fmt: skip
+    assert "with 5 submissions" in out.getvalue()
+    cycle = ReportingCycle.objects.get(year=2026)
+    assert cycle.deadline == datetime.date(2026, 12, 1)
+    with pytest.raises(CommandError):
+        call_command("open_reporting_cycle", "2026", "--consolidating", "NOPE")
+    call_command("close_reporting_cycle", "2026", stdout=out)
+    cycle.refresh_from_db()
+    assert cycle.closed_at is not None
+    with pytest.raises(CommandError):
+        call_command("close_reporting_cycle", "2026")
+    with pytest.raises(CommandError):  # nobody is reminded in a closed cycle
+        call_command("send_report_reminders", "--year", "2026")
