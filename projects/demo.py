@@ -28,6 +28,7 @@ from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from geo.crs import STORAGE_SRID
 from geo.validation import to_multi
@@ -460,11 +461,27 @@ def load_reporting_cycles(report: LoadReport | None = None) -> int:
 
 
 def _add_missing_reporting_cycles(report: LoadReport) -> None:
-    """A database filled before the cycles existed gets the demo's, unless it has a cycle of
-    its own or lacks an agency they need (then it says so, and a restart still succeeds)."""
+    """A demo database filled before the cycles existed gets the demo's, unless it has a cycle
+    of its own, holds projects that are not illustrative (real data gets no made-up reports),
+    or lacks an agency they need (then it says so, and a restart still succeeds). Projects
+    that were published as they stood are published again after their accepted reports, so
+    nothing waits for review that a person did not change."""
+    if Project.objects.filter(is_illustrative=False).exists():
+        return
+    published = dict(
+        Project.objects.filter(is_published=True, published_version=F("version")).values_list(
+            "pk", "version"
+        )
+    )
     try:
         with transaction.atomic():
             created = load_reporting_cycles()
+            changed = Project.objects.filter(pk__in=published).exclude(
+                published_version=F("version")
+            )
+            for project in changed:
+                actions.publish(project, expected_version=project.version, door=Door.DEMO,
+                                comment="Demo: accepted yearly reports")  # fmt: skip
     except (DemoDataError, ValidationError) as exc:
         report.notes.append(f"Reporting cycles not loaded: {exc}")
         return

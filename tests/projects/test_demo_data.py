@@ -268,3 +268,26 @@ def test_loading_the_demo_again_adds_no_cycle(demo):
     before = (ReportingCycle.objects.count(), Submission.objects.count())
     load_demo_data()
     assert (ReportingCycle.objects.count(), Submission.objects.count()) == before
+
+
+def test_a_demo_database_filled_before_the_cycles_gets_them_with_nothing_to_review(demo):
+    from projects.models import ReportingCycle
+
+    ReportingCycle.objects.all().delete()
+    ProgressReport.objects.filter(note__startswith=DEMO_NOTE).delete()
+    report = load_demo_data()
+    assert report.skipped
+    assert "Reporting cycles: the demo's 2024 and 2025 cycles were added." in report.notes
+    assert ReportingCycle.objects.count() == 2
+    assert not Project.objects.filter(is_published=True).exclude(
+        published_version=F("version")
+    ).exists()
+
+
+def test_a_database_with_real_projects_gets_no_illustrative_cycles(demo):
+    from projects.models import ReportingCycle
+
+    ReportingCycle.objects.all().delete()
+    Project.objects.filter(code="GT-01").update(is_illustrative=False)
+    load_demo_data()
+    assert not ReportingCycle.objects.exists()
