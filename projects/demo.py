@@ -386,13 +386,14 @@ def _demo_tasks(submission, n: int) -> dict:
     from projects import access
 
     states = ["on_track", "behind", "done", "on_track", "blocked"]
-    return {
-        task.pk: {
-            "progress": states[(n + i) % len(states)],
-            "text": DEMO_NOTE + "Đang triển khai theo kế hoạch.",
-        }  # fmt: skip
-        for i, task in enumerate(access.submission_tasks(submission))
-    }
+    texts = {"on_track": "Đang triển khai theo kế hoạch.", "done": "Đã hoàn thành.",
+             "behind": "Chậm so với kế hoạch do vướng giải phóng mặt bằng.",
+             "blocked": "Chưa triển khai được do chưa bố trí vốn."}  # fmt: skip
+    lines = {}
+    for i, task in enumerate(access.submission_tasks(submission)):
+        state = states[(n + i) % len(states)]
+        lines[task.pk] = {"progress": state, "text": DEMO_NOTE + texts[state]}
+    return lines
 
 
 def _fill(submission, day: datetime.date, n: int) -> None:

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from projects.models import Membership, Role, Submission
 from tests.browser.axe import assert_no_violations
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_planner_and_export import log_in
 
 PASSWORD = "Reporter-pass-2026"
@@ -62,6 +63,7 @@ def test_a_returned_submission_form_on_a_phone(page, live_url, offline, returned
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the form scrolls sideways ({width} px)"
     offline.screenshot("report-form-390")
+    page.screenshot(path=str(SCREENSHOTS / "report-form-390-full.png"), full_page=True)
     assert_no_violations(page)
     page.get_by_label("Khó khăn, vướng mắc").fill("Thiếu vốn đối ứng")
     page.get_by_role("button", name="Lưu nháp").click()
