@@ -279,9 +279,11 @@ def test_a_demo_database_filled_before_the_cycles_gets_them_with_nothing_to_revi
     assert report.skipped
     assert "Reporting cycles: the demo's 2024 and 2025 cycles were added." in report.notes
     assert ReportingCycle.objects.count() == 2
-    assert not Project.objects.filter(is_published=True).exclude(
-        published_version=F("version")
-    ).exists()
+    assert (
+        not Project.objects.filter(is_published=True)
+        .exclude(published_version=F("version"))
+        .exists()
+    )
 
 
 def test_a_database_with_real_projects_gets_no_illustrative_cycles(demo):
