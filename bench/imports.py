@@ -93,7 +93,7 @@ def ours(path: Path) -> tuple[float, dict]:
                  "status": "TRANGTHAI", "progress_pct": "TIENDO"},
         constants={"sector": "GT"},
     )  # fmt: skip
-    return time.perf_counter() - start, report.counts
+    return time.perf_counter() - start, report.counts, report.seconds
 
 
 def bench(out: Path, n: int = 100_000) -> dict:
@@ -110,14 +110,15 @@ def bench(out: Path, n: int = 100_000) -> dict:
         path.with_suffix(".count").write_text(str(n))
     Project.objects.filter(code__startswith="IM-").delete()
     baseline = min(ogr2ogr(path) for _ in range(3))
-    first, counts = ours(path)
-    again, counts_again = ours(path)
+    first, counts, steps = ours(path)
+    again, counts_again, _ = ours(path)
     ratio = round(first / baseline, 2)
     return {
         "features": n,
         "ogr2ogr_s": round(baseline, 2),
         "import_s": round(first, 2),
         "import_counts": counts,
+        "import_steps_s": {step: round(seconds, 2) for step, seconds in steps.items()},
         "rerun_s": round(again, 2),
         "rerun_counts": counts_again,
         "ratio": ratio,
@@ -130,6 +131,7 @@ def report(result: dict) -> None:
     print(
         f"Import, {result['features']:,} features from a VN-2000 shapefile: ogr2ogr "
         f"{result['ogr2ogr_s']} s, ours {result['import_s']} s ({result['import_counts']}) -> "
-        f"{result['ratio']}x (target <= {result['target']}x); the same file again "
+        f"{result['ratio']}x (target <= {result['target']}x; steps {result['import_steps_s']}); "
+        f"the same file again "
         f"{result['rerun_s']} s ({result['rerun_counts']})"
     )
