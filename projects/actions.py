@@ -757,13 +757,13 @@ def delete_plan_task(
 
 
 @transaction.atomic
-def write_import(batch, *, user=None) -> None:
+def write_import(batch, *, user=None, door: Door | str = Door.IMPORT) -> None:
     """Write an import's staged rows (projects.imports judged them; projects.bulk staged them
     in this transaction): new projects at version 1 as drafts, changes to existing ones only
     where they are still at the version read, administrative units linked, each row recorded
     in `batch` for `undo_import`. A project changed by someone else since it was read refuses
     the whole import (nothing written), naming it."""
-    with _recorded(user, Door.IMPORT, batch.comment):
+    with _recorded(user, door, batch.comment):
         created, updated, stale = bulk.write_staged(batch.pk)
     if stale:
         raise ValidationError(

@@ -49,6 +49,7 @@ from geo.validation import repair as repair_geometry
 from projects import access, actions, bulk
 from projects.models import (
     Agency,
+    Door,
     ImportBatch,
     ImportMapping,
     Project,
@@ -187,14 +188,17 @@ def _read_dataset(path: Path, source: Source, layer: str | None) -> None:
             source.srid = importcrs.srid_from_prj(prj.read_text("latin1"))
             source.prj_unknown = source.srid is None
     frame = pyogrio.read_dataframe(path, layer=layer, **options)
-    if kind != "shapefile" and frame.crs is not None:
+    if kind != "shapefile" and getattr(frame, "crs", None) is not None:
         source.srid = frame.crs.to_epsg()
         source.prj_unknown = source.srid is None
     source.layer = layer or ""
     source.columns = [c for c in frame.columns if c != "geometry"]
     raw = kind == "shapefile"
-    for row in frame.drop(columns="geometry").to_dict("records"):
+    for row in frame.drop(columns="geometry", errors="ignore").to_dict("records"):
         source.records.append({k: _plain(v, raw) for k, v in row.items()})
+    if "geometry" not in frame:  # a GeoPackage's plain table: records without geometries
+        source.geometries = [None] * len(frame)
+        return
     source.geometries = [None if g is None or g.is_empty else g for g in frame.geometry]
 
 
@@ -844,12 +848,21 @@ def _finite(shapes, count: int):
     return ~bad
 
 
+# Properties holding lists, written in a file's cell as "a;b" (or "a, b").
+LISTS = ("capital_sources",)
+LIST_SEPARATORS = re.compile(r"[;,]")
+
+
 def _converted(values: dict, match: Mapping) -> dict:
     result, errors = {}, []
     for name, value in values.items():
         try:
             if name in match:
                 result[name] = match[name](value)
+            elif name in LISTS and isinstance(value, str):  # a file's cell holds text
+                result[name] = [
+                    item.strip() for item in LIST_SEPARATORS.split(value) if item.strip()
+                ]
             else:
                 result[name] = convert_value(Project._meta.get_field(name), name, value)
         except Unmatched as error:
@@ -974,11 +987,11 @@ def _differences(project: Project, values: dict) -> dict:
 @transaction.atomic
 def write(
     report: ImportReport, *, user=None, skip_invalid: bool = False,
-    progress: Progress | None = None,
+    progress: Progress | None = None, door: Door | str = Door.IMPORT,
 ) -> ImportBatch | None:  # fmt: skip
     """Write the report's created and updated projects through projects.actions (door
-    "import"), recorded as one ImportBatch: everything or nothing. Rejected features refuse
-    the whole file unless `skip_invalid`."""
+    "import" unless told: the demo loader is a door of its own), recorded as one ImportBatch:
+    everything or nothing. Rejected features refuse the whole file unless `skip_invalid`."""
     rejected = report.of(REJECTED)
     if rejected and not skip_invalid:
         raise ImportRefused(
@@ -1009,7 +1022,7 @@ def write(
     if progress:
         progress("write", 0, len(writing))
     try:
-        actions.write_import(batch, user=user)
+        actions.write_import(batch, user=user, door=door)
     except ValidationError as error:
         raise ImportRefused(" ".join(error.messages)) from error
     if progress:
@@ -1026,6 +1039,7 @@ def import_file(
     layer: str | None = None, mapping: Mapping | None = None, constants: Mapping | None = None,
     mapping_name: str | None = None, dry_run: bool = False, skip_invalid: bool = False,
     repair: bool = False, swap_axes: bool = False, user=None, progress: Progress | None = None,
+    door: Door | str = Door.IMPORT,
 ) -> ImportReport:  # fmt: skip
     """Read, check and judge a file, then (unless `dry_run`) write it. Raises ImportRefused
     for a file refused as a whole; rejected features are in the report. `progress(step, done,
@@ -1056,7 +1070,7 @@ def import_file(
         report.seconds["judge"] = time.perf_counter() - started
         if not dry_run:
             started = time.perf_counter()
-            write(report, user=user, skip_invalid=skip_invalid, progress=progress)
+            write(report, user=user, skip_invalid=skip_invalid, progress=progress, door=door)
             report.seconds["write"] = time.perf_counter() - started
         started = time.perf_counter()
     report.seconds["commit"] = time.perf_counter() - started  # deferred foreign-key checks
