@@ -18,7 +18,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Q, Subquery, Sum
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncQuarter, TruncYear
 
 from projects.models import (
@@ -236,12 +236,12 @@ def progress_over_time(projects, interval: str = "quarter") -> list[Point]:
     reports = ProgressReport.objects.filter(
         project__in=_plain(projects), progress_pct__isnull=False
     ).annotate(period=trunc("report_date"))
-    latest = reports.order_by("project_id", "period", "-report_date").distinct(
-        "project_id", "period"
-    )
+    later_in_period = reports.filter(
+        project=OuterRef("project"), report_date__gt=OuterRef("report_date"),
+        period=OuterRef("period"),
+    )  # fmt: skip
     rows = (
-        ProgressReport.objects.filter(pk__in=Subquery(latest.values("pk")))
-        .annotate(period=trunc("report_date"))
+        reports.filter(~Exists(later_in_period))
         .values("period")
         .annotate(
             average_progress=Avg("progress_pct"),

@@ -89,8 +89,10 @@ def test_units_are_those_valid_on_the_day_and_a_project_counts_in_each(planner, 
         ("21551", "MULTIPOLYGON(((108.85 13.75, 109.25 13.75, 109.25 13.95, 108.85 13.95, "
                   "108.85 13.75)))"),
     ):  # fmt: skip
-        AdminUnit.objects.create(code=code, name=f"Phường {code}", level="commune", kind="ward",
-                                 valid_from=D(2025, 7, 1), geom=GEOSGeometry(wkt, srid=4326))  # fmt: skip
+        AdminUnit.objects.create(
+            code=code, name=f"Phường {code}", level="commune", kind="ward",
+            valid_from=D(2025, 7, 1), geom=GEOSGeometry(wkt, srid=4326),
+        )  # fmt: skip
     for project in Project.objects.all():
         actions.refresh_admin_units(project)
     after = by_key(dashboard.breakdown(selection(planner), "admin_unit", day=D(2026, 1, 1)))
@@ -150,9 +152,12 @@ def test_behind_schedule_in_the_world(planner, world):
     assert [(b.project.code, b.expected_pct, b.gap_points) for b in found] == [
         ("GT-02", Decimal("66.8"), Decimal("56.8"))
     ]
-    # Mid-2027: GT-02 is overdue by 182 days and comes first; GT-01 is below its line.
+    # Mid-2027: GT-02 is overdue by 182 days and comes first; then GT-01 (49.9 % expected,
+    # 35 % reported) and YT-02 (started in January, 12.4 % expected, no progress reported).
     found = dashboard.behind_schedule(selection(planner), D(2027, 7, 1))
-    assert [(b.project.code, b.days_overdue) for b in found] == [("GT-02", 182), ("GT-01", None)]
+    assert [(b.project.code, b.days_overdue, b.gap_points) for b in found] == [
+        ("GT-02", 182, Decimal(90)), ("GT-01", None, Decimal("14.9")),
+        ("YT-02", None, Decimal("12.4"))]  # fmt: skip
     assert found[1].expected_pct == dashboard.expected_pct(D(2027, 7, 1), D(2025, 1, 1),
                                                            D(2029, 12, 31))  # fmt: skip
     assert found[1].gap_points == found[1].expected_pct - Decimal(35)
