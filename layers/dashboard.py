@@ -117,7 +117,8 @@ def dashboard_page(request):
     (fmt,) = params.choices("format", ("html", "csv"), _("format")) or ("html",)
     table_names = params.choices("table", TABLES, _("table"))
     if fmt == "csv" and len(table_names) != 1:
-        params.fail("table", _("Name one table for the CSV file, e.g. table=sector."))
+        # Named after `format`: the CSV file asked for is what lacks its one table.
+        params.fail("format", _("Name one table for the CSV file, e.g. table=sector."))
     params.check()
     projects = queries.select(request.user, query)
     today = datetime.date.today()
