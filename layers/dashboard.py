@@ -132,7 +132,6 @@ def dashboard_page(request):
             table = _progress_table(dashboard.progress_over_time(projects, interval))
         return _csv(name, table)
 
-    mark = _("%(mark)s illustrative values") % {"mark": ILLUSTRATIVE_MARK}
     breakdowns = []
     for by, heading in _headings().items():
         rows = dashboard.breakdown(projects, by, day=today)
@@ -173,7 +172,7 @@ def dashboard_page(request):
         "progress_chart": progress_chart,
         "interval": interval,
         "today": today,
-        "mark": mark,
+        "mark_sign": ILLUSTRATIVE_MARK,
         "filters": query_string.urlencode(),
     }
     return render(request, "layers/dashboard.html", context)

@@ -31,6 +31,7 @@ def test_the_dashboard_draws_its_charts_and_fits_the_screen(
     assert page.evaluate(OVERFLOW) == []
     name = "dashboard-desktop" if viewport["width"] > 700 else "dashboard-phone"
     offline.screenshot(name)
-    page.screenshot(path=f"build/screenshots/{name}-full.png", full_page=True)
+    for section in ("by-sector", "behind", "progress"):
+        page.locator(f"#{section}").screenshot(path=f"build/screenshots/{name}-{section}.png")
     assert_no_violations(page)
     assert offline.external == []
