@@ -210,13 +210,13 @@ def bar_chart_svg(bars: list[Bar], *, chart_id: str, title: str, desc: str = "",
     plot = width - 4 - value_room
     for i, bar in enumerate(bars):
         y = 4 + i * BAR_ROW
-        label = bar.label + (f" {illustrative_mark}" if bar.illustrative and illustrative_mark
-                             else "")  # fmt: skip
+        # Cut the name, never the mark: the mark is what says the values are illustrative.
+        mark = f" {illustrative_mark}" if bar.illustrative and illustrative_mark else ""
         length = max(plot * bar.value / top, 1 if bar.value else 0)
         colour = BAR_ILLUSTRATIVE if bar.illustrative else BAR_COLOUR
         parts.append(
             f'<g class="bar"><text x="2" y="{y + FONT:.1f}" fill="{INK}">'
-            f"{escape(_fit(label, width - 4))}</text>"
+            f"{escape(_fit(bar.label, width - 4 - _text_width(mark)) + mark)}</text>"
             f'<rect x="2" y="{y + FONT + 6:.1f}" width="{length:.1f}" height="16" '
             f'fill="{colour}"/>'
             f'<text x="{2 + length + 6:.1f}" y="{y + FONT + 19:.1f}" fill="{INK}">'

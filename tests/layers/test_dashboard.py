@@ -51,6 +51,7 @@ def test_a_chart_is_well_formed_escaped_and_titled():
     assert root.findall(f".//{SVG}script") == [] and "<img" not in svg
     labels = [t.text for t in root.iter(f"{SVG}text")]
     assert labels[0].startswith("<img src=x")  # the name as text, cut to fit, never as markup
+    assert labels[0].endswith("… *")  # the name is cut, not its illustrative mark
     assert labels[1:] == ["3", "Sở Y tế", "1"]  # only illustrative groups are marked
     widths = [float(r.get("width")) for r in root.iter(f"{SVG}rect")]
     assert widths[0] == pytest.approx(3 * widths[1], abs=0.2)
