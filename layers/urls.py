@@ -1,10 +1,23 @@
 from django.urls import path
 
-from layers import account, editor, history, imports, ogc, ogc_writes, plan, review, tiles, views
+from layers import (
+    account,
+    dashboard,
+    editor,
+    history,
+    imports,
+    ogc,
+    ogc_writes,
+    plan,
+    review,
+    tiles,
+    views,
+)
 
 urlpatterns = [
     path("", views.public_map, name="home"),
     path("map/", views.planner_map, name="planner-map"),
+    path("dashboard/", dashboard.dashboard_page, name="dashboard"),
     path("account/tokens/", account.tokens, name="account-tokens"),
     path("export/map.html", views.export_map, name="map-export"),
     path("projects/<str:code>/", views.project_detail, name="project-page"),
