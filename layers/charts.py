@@ -161,3 +161,111 @@ def _legend(points, text: ChartText, planned: bool) -> str:
     )
     items.append(f"<li>{escape(text.dots)} {symbols}</li>")
     return f'<figcaption><ul class="chart-legend">{"".join(items)}</ul></figcaption>'
+
+
+# ---- the dashboard's charts (docs/dashboard.md) ------------------------------------------------
+#
+# Plain functions returning an <svg> string: every text escaped, a <title> the svg is labelled
+# by, and the numbers drawn as they are printed in the table that follows each chart. Colours
+# pass WCAG AA against white (#12436d: 10.3:1; ink #3d4a52: 9.3:1).
+
+BAR_COLOUR, BAR_ILLUSTRATIVE = "#12436d", "#5b7fa6"  # 10.3:1 and 4.3:1 (non-text, ≥ 3:1)
+BAR_ROW = 44  # label line, then the bar
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float
+    shown: str  # the value as printed, e.g. "12" or "45,5 %"
+    illustrative: bool = False
+
+
+def _svg_open(chart_id: str, width: int, height: int, title: str, desc: str) -> list[str]:
+    return [
+        f'<svg class="dash-chart" id="{escape(chart_id)}" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
+        f'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" '
+        f'font-size="{FONT}">',
+        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
+        f'<desc id="{escape(chart_id)}-desc">{escape(desc)}</desc>',
+    ]
+
+
+def _fit(label: str, room: float) -> str:
+    """Cut a label to the room it has (the table after the chart holds it in full)."""
+    most = max(4, int(room / (FONT * 0.62)))
+    return label if len(label) <= most else label[: most - 1].rstrip() + "…"
+
+
+def bar_chart_svg(bars: list[Bar], *, chart_id: str, title: str, desc: str = "",
+                  illustrative_mark: str = "") -> str:  # fmt: skip
+    """Horizontal bars, one per row, the label above its bar and the value after it. Bars of
+    illustrative values are lighter and their label ends with `illustrative_mark`."""
+    width = WIDTH
+    height = max(BAR_ROW * len(bars), BAR_ROW) + 8
+    parts = _svg_open(chart_id, width, height, title, desc)
+    top = max((b.value for b in bars), default=0) or 1
+    value_room = max((_text_width(b.shown) for b in bars), default=0) + 8
+    plot = width - 4 - value_room
+    for i, bar in enumerate(bars):
+        y = 4 + i * BAR_ROW
+        # Cut the name, never the mark: the mark is what says the values are illustrative.
+        mark = f" {illustrative_mark}" if bar.illustrative and illustrative_mark else ""
+        length = max(plot * bar.value / top, 1 if bar.value else 0)
+        colour = BAR_ILLUSTRATIVE if bar.illustrative else BAR_COLOUR
+        parts.append(
+            f'<g class="bar"><text x="2" y="{y + FONT:.1f}" fill="{INK}">'
+            f"{escape(_fit(bar.label, width - 4 - _text_width(mark)) + mark)}</text>"
+            f'<rect x="2" y="{y + FONT + 6:.1f}" width="{length:.1f}" height="16" '
+            f'fill="{colour}"/>'
+            f'<text x="{2 + length + 6:.1f}" y="{y + FONT + 19:.1f}" fill="{INK}">'
+            f"{escape(bar.shown)}</text></g>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def line_chart_svg(points: list[tuple[str, float, str]], *, chart_id: str, title: str,
+                   desc: str = "", top: float = 100) -> str:  # fmt: skip
+    """A line over labelled periods: `points` are (period label, value, value as printed),
+    oldest first; the y axis runs from 0 to `top` in percent."""
+    width, height = WIDTH, HEIGHT
+    parts = _svg_open(chart_id, width, height, title, desc)
+    plot_w, plot_h = width - LEFT - RIGHT, height - TOP - BOTTOM
+
+    def x(i):
+        return LEFT + (plot_w * i / (len(points) - 1) if len(points) > 1 else plot_w / 2)
+
+    def y(value):
+        return TOP + plot_h * (1 - float(value) / top)
+
+    for tick in (0, 25, 50, 75, 100):
+        parts.append(
+            f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+            f'<text x="{LEFT - 6}" y="{y(tick) + 5:.1f}" text-anchor="end" '
+            f'fill="{INK}">{tick} %</text>'
+        )
+    # At most six period labels, always the first and the last.
+    step = max(1, math.ceil(len(points) / 6))
+    shown = set(range(0, len(points), step)) | ({len(points) - 1} if points else set())
+    for i, (label, _value, _printed) in enumerate(points):
+        if i in shown and not (i != len(points) - 1 and len(points) - 1 - i < step):
+            tx, anchor = _anchored(x(i), label)
+            parts.append(
+                f'<text x="{tx:.1f}" y="{height - 10}" text-anchor="{anchor}" '
+                f'fill="{INK}">{escape(label)}</text>'
+            )
+    if len(points) > 1:
+        path = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, (_l, v, _p) in enumerate(points))
+        parts.append(
+            f'<polyline points="{path}" fill="none" stroke="{ACTUAL_COLOUR}" stroke-width="2.5"/>'
+        )
+    for i, (label, value, printed) in enumerate(points):
+        parts.append(
+            f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="4" fill="{ACTUAL_COLOUR}">'
+            f"<title>{escape(label)}: {escape(printed)}</title></circle>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from layers import (
     account,
+    dashboard,
     editor,
     history,
     imports,
@@ -17,6 +18,7 @@ from layers import (
 urlpatterns = [
     path("", views.public_map, name="home"),
     path("map/", views.planner_map, name="planner-map"),
+    path("dashboard/", dashboard.dashboard_page, name="dashboard"),
     path("account/tokens/", account.tokens, name="account-tokens"),
     path("export/map.html", views.export_map, name="map-export"),
     path("projects/<str:code>/", views.project_detail, name="project-page"),

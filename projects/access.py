@@ -57,6 +57,12 @@ def may_see_review(user) -> bool:
     return can_see_unpublished(user)
 
 
+def may_see_dashboard(user) -> bool:
+    """The planners' dashboard (/dashboard/) counts unpublished work: whoever sees the whole
+    picture, as on the planner map."""
+    return can_see_unpublished(user)
+
+
 def may_import(user) -> bool:
     """The import pages (/import/) create and change projects from a file, and undo a whole
     import: GIS editors, who hold both abilities."""

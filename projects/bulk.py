@@ -13,12 +13,10 @@ input. The history triggers (django-pghistory) and the data-version triggers see
 as they see any other, so `projects.actions` wraps them in the same context (who, door, why).
 """
 
-import datetime
 import io
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models.expressions import DatabaseDefault
 from psycopg2 import sql
 
 from projects.models import AdminUnit, ImportedProject, Project
@@ -37,44 +35,83 @@ def _fields():
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+NULL = "\\N"
 
 
-def _text(value) -> str:
-    """One value in COPY's text format (NULL is backslash-N; backslash, tab and line breaks
-    escaped)."""
+def _string(value) -> str:
+    return NULL if value is None else str(value).translate(_ESCAPES)
+
+
+def _plain(value) -> str:  # numbers and keys: nothing to escape
+    return NULL if value is None else str(value)
+
+
+def _boolean(value) -> str:
+    return NULL if value is None else ("t" if value else "f")
+
+
+def _date(value) -> str:
+    return NULL if value is None else value.isoformat()
+
+
+def _array(value) -> str:  # an ArrayField of text: a quoted array literal
     if value is None:
-        return r"\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, list):  # an ArrayField of text: a quoted array literal
-        quoted = (str(v).replace("\\", "\\\\").replace('"', '\\"') for v in value)
-        value = "{" + ",".join(f'"{v}"' for v in quoted) + "}"
-    elif isinstance(value, datetime.date):
-        value = value.isoformat()
-    else:
-        value = str(value)
-    return value.translate(_ESCAPES)
+        return NULL
+    quoted = (str(v).replace("\\", "\\\\").replace('"', '\\"') for v in value)
+    return _string("{" + ",".join(f'"{v}"' for v in quoted) + "}")
 
 
-def _line(item: int, pk, expected, project: Project, fields, geometry_hex: str | None) -> str:
-    values = [_text(item), _text(pk), _text(expected)]
-    for field in fields:
-        if field.name == "geom":
-            values.append(_text(geometry_hex))
-            continue
-        value = getattr(project, field.attname)
-        if isinstance(value, DatabaseDefault):
-            raise ValueError(f"{field.name} has no value: set its default before staging")
-        values.append(_text(value))
-    return "\t".join(values) + "\n"
+_FORMATS = {
+    "BooleanField": _boolean, "ArrayField": _array, "DateField": _date,
+    "DateTimeField": _date, "DecimalField": _plain, "ForeignKey": _plain,
+    "PositiveIntegerField": _plain, "IntegerField": _plain, "BigIntegerField": _plain,
+}  # fmt: skip
 
 
-def stage(rows: Iterable[tuple[int, int | None, int | None, Project, str | None]]) -> int:
-    """(Re)create the staging table and fill it with (item, id, expected version, project,
-    geometry as EWKB hex) rows, by COPY: the projects as they would be written (created: id
-    None; the project's own `geom` is not read). Dropped at commit."""
-    fields = _fields()
-    columns = [f.column for f in fields]
+def _format(field):
+    """The function writing a field's value in COPY's text format (NULL is backslash-N;
+    backslash, tab and line breaks escaped)."""
+    return _FORMATS.get(field.get_internal_type(), _string)
+
+
+def _copy(cursor, fields, rows) -> int:
+    """COPY (item, id, expected version, geometry, `fields`…) rows into the staging table."""
+    names = ["item", "id", "expected_version", "geom"] + [f.column for f in fields]
+    statement = (
+        sql.SQL("COPY {} ({}) FROM STDIN")
+        .format(sql.Identifier(STAGE), sql.SQL(", ").join(map(sql.Identifier, names)))
+        .as_string(cursor.cursor)
+    )
+    formats = [(f.attname, _format(f)) for f in fields]
+    count, lines = 0, []
+    for item, pk, expected, project, geometry_hex in rows:
+        values = [str(item), _plain(pk), _plain(expected), _plain(geometry_hex)]
+        values += [write(getattr(project, attname)) for attname, write in formats]
+        lines.append("\t".join(values) + "\n")
+        if len(lines) >= PAGE:
+            cursor.cursor.copy_expert(statement, io.StringIO("".join(lines)))
+            count, lines = count + len(lines), []
+    if lines:
+        cursor.cursor.copy_expert(statement, io.StringIO("".join(lines)))
+        count += len(lines)
+    return count
+
+
+def stage(rows: Iterable[tuple[int, int | None, int | None, Project, str | None]], *,
+          shared: Project | None = None, varying: Iterable[str] = ()) -> int:  # fmt: skip
+    """(Re)create the staging table and fill it, by COPY, with (item, id, expected version,
+    project, geometry as EWKB hex) rows: the projects as they would be written (created: id
+    None; the project's own `geom` is not read). Dropped at commit.
+
+    New projects mostly hold the same defaults: with `shared` (a project whose values every
+    new one shares but for the fields named in `varying`), those columns are not written
+    once per row but become the staging table's defaults."""
+    fields = [f for f in _fields() if f.name != "geom"]
+    rows = list(rows)
+    new = [row for row in rows if row[1] is None]
+    changed = [row for row in rows if row[1] is not None]
+    varying = {"code", *varying}
+    constant = [f for f in fields if shared is not None and f.name not in varying]
     with connection.cursor() as cursor:
         _run(cursor, sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(STAGE)))
         _run(
@@ -85,37 +122,25 @@ def stage(rows: Iterable[tuple[int, int | None, int | None, Project, str | None]
             ).format(stage=sql.Identifier(STAGE), table=sql.Identifier(Project._meta.db_table)),
         )
         # LIKE copies NOT NULL: a staged row may lack what the gate already refused.
+        alterations = [
+            sql.SQL("ALTER COLUMN {} DROP NOT NULL").format(sql.Identifier(c))
+            for c in ["id", "geom", *(f.column for f in fields)]
+        ]
+        alterations += [
+            sql.SQL("ALTER COLUMN {} SET DEFAULT {}").format(
+                sql.Identifier(f.column),
+                sql.Literal(f.get_db_prep_save(getattr(shared, f.attname), connection)),
+            )
+            for f in constant
+        ]
         _run(
             cursor,
             sql.SQL("ALTER TABLE {} {}").format(
-                sql.Identifier(STAGE),
-                sql.SQL(", ").join(
-                    sql.SQL("ALTER COLUMN {} DROP NOT NULL").format(sql.Identifier(c))
-                    for c in ["id", *columns]
-                ),
+                sql.Identifier(STAGE), sql.SQL(", ").join(alterations)
             ),
         )
-        copy = (
-            sql.SQL("COPY {} ({}) FROM STDIN")
-            .format(
-                sql.Identifier(STAGE),
-                sql.SQL(", ").join(
-                    map(sql.Identifier, ["item", "id", "expected_version", *columns])
-                ),
-            )
-            .as_string(cursor.cursor)
-        )
-        count = 0
-        lines = []
-        for row in rows:
-            lines.append(_line(*row[:4], fields, row[4]))
-            if len(lines) >= PAGE:
-                cursor.cursor.copy_expert(copy, io.StringIO("".join(lines)))
-                count += len(lines)
-                lines = []
-        if lines:
-            cursor.cursor.copy_expert(copy, io.StringIO("".join(lines)))
-            count += len(lines)
+        count = _copy(cursor, [f for f in fields if f not in constant], new)
+        count += _copy(cursor, fields, changed)
         _run(cursor, sql.SQL("ANALYZE {}").format(sql.Identifier(STAGE)))
     return count
 

@@ -1,9 +1,11 @@
-"""Loads the demo data under data/shapefiles/ (see its SOURCE.md) with geopandas.
+"""Loads the demo data under data/shapefiles/ (see its SOURCE.md) through the import pipeline.
 
 Into an empty database only: when any administrative unit, agency or project exists, it loads
 nothing and says so, so a restart (`make run` loads it every time) never overwrites, reverts or
 republishes what people edited. Agencies, projects, their coordinating agencies and progress
-reports are written through projects.actions (door "demo"), like every other change.
+reports are written through projects.actions (door "demo"), like every other change: the
+projects by the import pipeline (projects.imports, recorded as one import batch), the
+boundaries and reports read by its steps.
 Everything happens in one transaction: a bad row aborts the whole load with a message naming
 the file, the row and the problem.
 
@@ -21,19 +23,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-import geopandas as gpd
-import pandas as pd
 import shapely
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import translation
 
 from geo.crs import STORAGE_SRID
-from geo.validation import to_multi
-from projects import actions
-from projects.models import PLAN_DATE, AdminUnit, Agency, Door, PlanTask, Project, Sector
+from projects import actions, imports
+from projects.models import PLAN_DATE, AdminUnit, Agency, Door, PlanTask, Project
 
 ADMIN_UNITS_FILE = "admin_units_vn2000.shp"
 AGENCIES_FILE = "agencies.csv"
@@ -63,9 +63,7 @@ class LoadReport:
 
 
 def _text(value) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    return str(value).strip()
+    return "" if value is None else str(value).strip()
 
 
 def _date(value) -> datetime.date | None:
@@ -82,40 +80,54 @@ def _list(value) -> list[str]:
     return [item.strip() for item in _text(value).split(";") if item.strip()]
 
 
-def _geos(geom) -> GEOSGeometry:
-    return GEOSGeometry(memoryview(shapely.to_wkb(geom)), srid=STORAGE_SRID)
-
-
-def _read(path: Path, **kwargs) -> gpd.GeoDataFrame:
+def _read(path: Path, layer: str | None = None) -> imports.Source:
+    """The file read and its text decoded by the import pipeline's own steps (English
+    messages: the loader's are)."""
     if not path.exists():
         raise DemoDataError(f"{path} is missing.")
-    frame = gpd.read_file(path, engine="pyogrio", **kwargs)
-    if "geometry" in frame and frame.crs is None:
-        raise DemoDataError(f"{path.name} has no coordinate system (.prj): refusing to guess.")
-    return frame
+    try:
+        source = imports.read(path, layer=layer)
+        imports.decode(source)
+    except imports.ImportRefused as exc:
+        raise DemoDataError(str(exc)) from exc
+    return source
 
 
 def load_admin_units(path: Path, report: LoadReport) -> None:
-    frame = _read(path).to_crs(STORAGE_SRID)
+    """The boundaries through the pipeline's read, decode, CRS and gate steps (reference data,
+    not projects: saved as they are, with no action and no history)."""
+    with translation.override("en"):
+        source = _read(path)
+        try:
+            srid, swap = imports.declare_crs(source)
+        except imports.ImportRefused as exc:
+            raise DemoDataError(str(exc)) from exc
+        _moved, cleans, _notes, problems, _hexes = imports.gate(source.geometries, srid, swap)
+    rows = sorted(
+        zip(source.records, cleans, problems, strict=True),
+        key=lambda row: row[0]["level"] != "province",
+    )
     units = {}
-    for row in frame.sort_values("level", key=lambda s: s != "province").itertuples():
+    for record, shape, problem in rows:
+        if problem:
+            raise DemoDataError(f"{path.name}, {record['code']}: {problem}")
         unit = AdminUnit(
-            code=row.code,
-            valid_from=_date(row.valid_from),
-            name=row.name,
-            name_en=_text(row.name_en),
-            level=row.level,
-            kind=row.kind,
-            valid_to=_date(row.valid_to),
-            geom=to_multi(_geos(row.geometry)),
-            location_precision=row.precision,
-            osm_relation=int(row.osm_rel) or None,
-            source=_text(row.source),
-            parent=units.get(_text(row.parent)),
+            code=record["code"],
+            valid_from=_date(record["valid_from"]),
+            name=record["name"],
+            name_en=_text(record["name_en"]),
+            level=record["level"],
+            kind=record["kind"],
+            valid_to=_date(record["valid_to"]),
+            geom=GEOSGeometry(memoryview(shapely.to_wkb(shape)), srid=STORAGE_SRID),
+            location_precision=record["precision"],
+            osm_relation=int(record["osm_rel"] or 0) or None,
+            source=_text(record["source"]),
+            parent=units.get(_text(record["parent"])),
         )
-        _clean(unit, path, row.code)
+        _clean(unit, path, record["code"])
         unit.save()  # reference data, not a domain record: no action, no history
-        units[row.code] = unit
+        units[unit.code] = unit
         report.count("administrative units")
 
 
@@ -173,53 +185,44 @@ def _reported(path: Path, key: str):
 
 
 def load_projects(path: Path, report: LoadReport) -> list[str]:
-    """Load the projects as drafts; returns the codes the file marks as published (they are
-    published once their progress reports are in, so the published version is the whole)."""
-    to_publish = []
-    frame = _read(path, layer="projects").to_crs(STORAGE_SRID)
-    sectors = Sector.objects.in_bulk(field_name="code")
+    """Import the projects through the import pipeline (projects.imports: the file's columns
+    carry the project's property names, so it needs no mapping) as drafts, recorded as one
+    import batch; then what a file of projects cannot say through the named actions: the
+    coordinating agencies and OC4IDS sectors. Returns the codes the file marks as published
+    (they are published once their progress reports are in, so the published version is the
+    whole)."""
+    with translation.override("en"):
+        try:
+            imported = imports.import_file(path, layer="projects", door=Door.DEMO)
+        except imports.ImportRefused as exc:
+            raise DemoDataError(f"{path.name}: {exc}") from exc
+    report.count("projects", imported.counts[imports.CREATED])
+    source = _read(path, layer="projects")
     agencies = Agency.objects.in_bulk(field_name="code")
-    for row in frame.itertuples():
-        if row.sector not in sectors:
-            raise DemoDataError(f"{path.name}, {row.code}: unknown sector {row.sector!r}.")
-        if row.lead_agency not in agencies:
-            raise DemoDataError(f"{path.name}, {row.code}: unknown agency {row.lead_agency!r}.")
-        pairs = [tuple(item.split(":", 1)) for item in _list(row.agencies)]
-        unknown = [code for code, _ in pairs if code not in agencies]
+    projects = Project.objects.in_bulk(field_name="code")
+    to_publish = []
+    for record in source.records:
+        code = record["code"]
+        if record["is_published"]:
+            to_publish.append(code)
+        pairs = [tuple(item.split(":", 1)) for item in _list(record["agencies"])]
+        unknown = [agency for agency, _role in pairs if agency not in agencies]
         if unknown:
-            raise DemoDataError(f"{path.name}, {row.code}: unknown agencies {unknown}.")
-        project = Project(
-            code=row.code,
-            name=row.name,
-            name_en=_text(row.name_en),
-            description=_text(row.description),
-            description_en=_text(row.description_en),
-            sector=sectors[row.sector],
-            project_type=row.project_type,
-            oc4ids_sectors=_list(row.oc4ids_sectors),
-            geom=to_multi(_geos(row.geometry)),
-            location_precision=row.location_precision,
-            source_srid=frame.crs.to_epsg() or STORAGE_SRID,
-            location_note=_text(row.location_note),
-            location_note_en=_text(row.location_note_en),
-            lead_agency=agencies[row.lead_agency],
-            priority=_text(row.priority),
-            planned_start=_date(row.planned_start),
-            planned_end=_date(row.planned_end),
-            capital_sources=_list(row.capital_sources),
-            plan_reference=_text(row.plan_reference),
-            is_illustrative=bool(row.is_illustrative),
-            # The values until the progress reports are loaded (the latest one then sets them).
-            status=row.status,
-            progress_pct=_decimal(row.progress_pct),
-        )
-        participations = [(agencies[code], role) for code, role in pairs]
-        with _reported(path, row.code):
-            actions.create_project(project, participations=participations, door=Door.DEMO)
-        report.count("projects")
+            raise DemoDataError(f"{path.name}, {code}: unknown agencies {unknown}.")
+        participations = [(agencies[agency], role) for agency, role in pairs]
+        sectors = _list(record["oc4ids_sectors"])
+        project = projects[code]
+        if not participations and not sectors:
+            continue
+        with _reported(path, code):
+            actions.update_project(
+                project,
+                {"oc4ids_sectors": sectors},
+                participations=participations,
+                expected_version=project.version,
+                door=Door.DEMO,
+            )
         report.count("coordinating agencies", len(participations))
-        if row.is_published:
-            to_publish.append(row.code)
     return to_publish
 
 
@@ -229,22 +232,22 @@ def publish_projects(codes: list[str]) -> None:
 
 
 def load_progress_reports(path: Path, report: LoadReport) -> None:
-    frame = _read(path, layer="progress_reports")
+    source = _read(path, layer="progress_reports")
     projects = Project.objects.in_bulk(field_name="code")
     agencies = Agency.objects.in_bulk(field_name="code")
-    for row in frame.itertuples():
-        if row.project not in projects:
-            raise DemoDataError(f"{path.name}: report for unknown project {row.project!r}.")
-        project = projects[row.project]
-        with _reported(path, f"{row.project} {_date(row.report_date)}"):
+    for row in source.records:
+        if row["project"] not in projects:
+            raise DemoDataError(f"{path.name}: report for unknown project {row['project']!r}.")
+        project = projects[row["project"]]
+        with _reported(path, f"{row['project']} {_date(row['report_date'])}"):
             actions.record_progress(
                 project,
-                report_date=_date(row.report_date),
-                status=row.status,
-                progress_pct=_decimal(row.progress_pct),
-                note=_text(row.note),
-                reporting_agency=agencies.get(_text(row.reporting_agency)),
-                is_illustrative=bool(row.is_illustrative),
+                report_date=_date(row["report_date"]),
+                status=row["status"],
+                progress_pct=_decimal(row["progress_pct"]),
+                note=_text(row["note"]),
+                reporting_agency=agencies.get(_text(row["reporting_agency"])),
+                is_illustrative=bool(row["is_illustrative"]),
                 expected_version=project.version,
                 door=Door.DEMO,
             )

@@ -19,6 +19,7 @@ import csv
 import functools
 import hashlib
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ from geo.validation import repair as repair_geometry
 from projects import access, actions, bulk
 from projects.models import (
     Agency,
+    Door,
     ImportBatch,
     ImportMapping,
     Project,
@@ -186,14 +188,17 @@ def _read_dataset(path: Path, source: Source, layer: str | None) -> None:
             source.srid = importcrs.srid_from_prj(prj.read_text("latin1"))
             source.prj_unknown = source.srid is None
     frame = pyogrio.read_dataframe(path, layer=layer, **options)
-    if kind != "shapefile" and frame.crs is not None:
+    if kind != "shapefile" and getattr(frame, "crs", None) is not None:
         source.srid = frame.crs.to_epsg()
         source.prj_unknown = source.srid is None
     source.layer = layer or ""
     source.columns = [c for c in frame.columns if c != "geometry"]
     raw = kind == "shapefile"
-    for row in frame.drop(columns="geometry").to_dict("records"):
+    for row in frame.drop(columns="geometry", errors="ignore").to_dict("records"):
         source.records.append({k: _plain(v, raw) for k, v in row.items()})
+    if "geometry" not in frame:  # a GeoPackage's plain table: records without geometries
+        source.geometries = [None] * len(frame)
+        return
     source.geometries = [None if g is None or g.is_empty else g for g in frame.geometry]
 
 
@@ -421,15 +426,29 @@ def check_mapping(source: Source, mapping: Mapping, constants: Mapping) -> None:
 def map_fields(record: Mapping, mapping: Mapping, constants: Mapping) -> dict:
     """One record's values under the project's property names (a mapped column, else a
     column of the same name, else the constant)."""
-    values = {}
+    return _mapped(record, _field_plan(record, mapping, constants))
+
+
+def _field_plan(columns, mapping: Mapping, constants: Mapping) -> list[tuple[str, str, object]]:
+    """(property, column or None, constant or None) for every property a file can set: worked
+    out once per file, since its records all have the same columns."""
+    plan = []
     for target in TARGETS:
-        if target in mapping:
-            values[target] = record.get(mapping[target])
-        elif target in record:
-            values[target] = record[target]
-        if values.get(target) is None and target in constants:
-            values[target] = constants[target]
-    return {name: value for name, value in values.items() if value is not None}
+        column = mapping.get(target) or (target if target in columns else None)
+        if column is not None or target in constants:
+            plan.append((target, column, constants.get(target)))
+    return plan
+
+
+def _mapped(record: Mapping, plan) -> dict:
+    values = {}
+    for target, column, constant in plan:
+        value = record.get(column) if column is not None else None
+        if value is None:
+            value = constant
+        if value is not None:
+            values[target] = value
+    return values
 
 
 # ---- reproject to storage and validate each feature ------------------------------------------
@@ -623,6 +642,7 @@ class ImportReport:
     items: list[Item] = field(default_factory=list)
     batch: ImportBatch | None = None
     dry_run: bool = False
+    seconds: dict = field(default_factory=dict)  # step → wall time (read, judge, write, commit)
 
     def of(self, action: str) -> list[Item]:
         return [item for item in self.items if item.action == action]
@@ -697,12 +717,13 @@ def judge(
         [str(r.get(mapping.get("code", "code")) or "").strip().upper() for r in source.records]
     )
     now = timezone.now()
+    plan = _field_plan(source.columns, mapping, constants)
     seen: set[str] = set()
     items = []
     for index, (record, shape, clean, note, problem, hexed) in enumerate(
         _counted(zip(source.records, *gated, strict=True), "judge", progress), start=1
     ):
-        values = map_fields(record, mapping, constants)
+        values = _mapped(record, plan)
         code = str(values.pop("code", "") or "").strip().upper()
         item = Item(index, code, str(values.get("name") or ""), REJECTED, shape=shape)
         items.append(item)
@@ -827,12 +848,21 @@ def _finite(shapes, count: int):
     return ~bad
 
 
+# Properties holding lists, written in a file's cell as "a;b" (or "a, b").
+LISTS = ("capital_sources",)
+LIST_SEPARATORS = re.compile(r"[;,]")
+
+
 def _converted(values: dict, match: Mapping) -> dict:
     result, errors = {}, []
     for name, value in values.items():
         try:
             if name in match:
                 result[name] = match[name](value)
+            elif name in LISTS and isinstance(value, str):  # a file's cell holds text
+                result[name] = [
+                    item.strip() for item in LIST_SEPARATORS.split(value) if item.strip()
+                ]
             else:
                 result[name] = convert_value(Project._meta.get_field(name), name, value)
         except Unmatched as error:
@@ -874,19 +904,49 @@ def _changed_project(project: Project, changes: dict, now) -> Project:
     return _checked(probe, changes)
 
 
+# Fields whose values come from `matchers()`, which only return known records and choices.
+_MATCHED = frozenset({"lead_agency", "sector", "status"})
+
+
 def _checked(probe: Project, values: dict) -> Project:
     """`probe` with `values` set, after the model's Python checks of those fields (formats,
     choices, lengths, `clean`). The geometry has passed the gate already and foreign keys come
     from the matchers; the check constraints are the database's, asked for all rows at once
     (`_check_constraints`)."""
+    errors = {}
     for name, value in values.items():
-        if name != "geom":  # staged from Item.geometry_hex
-            setattr(probe, name, value)
-    probe.clean_fields(exclude=[f.name for f in Project._meta.fields if f.name not in values
-                                or f.is_relation or f.name == "geom"])  # fmt: skip
+        if name == "geom":  # staged from Item.geometry_hex
+            continue
+        field = Project._meta.get_field(name)
+        if field.is_relation:  # a matched record: only its key is written
+            setattr(probe, field.attname, value.pk)
+            continue
+        if name not in _MATCHED and not (field.blank and value in field.empty_values):
+            try:  # what Model.clean_fields does, for these fields only
+                value = field.clean(value, probe)
+            except ValidationError as error:
+                errors[name] = error.error_list
+        setattr(probe, field.attname, value)
+    if errors:
+        raise ValidationError(errors)
     probe.geom = None  # the gate has checked it; clean() would check it again
     probe.clean()
     return probe
+
+
+def _stage(items: list[Item]) -> None:
+    """Stage the rows of `items` (projects.bulk). New projects were all copied from one blank
+    (`_new_project`), so only the fields some file value set differ between them."""
+    new = [item for item in items if item.action == CREATED]
+    varying = {name for item in new for name in item.changes}
+    bulk.stage(
+        (
+            (item.index, item.probe.pk, item.version, item.probe, item.geometry_hex)
+            for item in items
+        ),
+        shared=new[0].probe if new else None,
+        varying=varying,
+    )
 
 
 def _check_constraints(items: list[Item]) -> None:
@@ -895,9 +955,7 @@ def _check_constraints(items: list[Item]) -> None:
     staged = [item for item in items if item.probe is not None]
     if not staged:
         return
-    bulk.stage(
-        (item.index, item.probe.pk, item.version, item.probe, item.geometry_hex) for item in staged
-    )
+    _stage(staged)
     broken = bulk.check_violations()
     if not broken:
         return
@@ -929,11 +987,11 @@ def _differences(project: Project, values: dict) -> dict:
 @transaction.atomic
 def write(
     report: ImportReport, *, user=None, skip_invalid: bool = False,
-    progress: Progress | None = None,
+    progress: Progress | None = None, door: Door | str = Door.IMPORT,
 ) -> ImportBatch | None:  # fmt: skip
     """Write the report's created and updated projects through projects.actions (door
-    "import"), recorded as one ImportBatch: everything or nothing. Rejected features refuse
-    the whole file unless `skip_invalid`."""
+    "import" unless told: the demo loader is a door of its own), recorded as one ImportBatch:
+    everything or nothing. Rejected features refuse the whole file unless `skip_invalid`."""
     rejected = report.of(REJECTED)
     if rejected and not skip_invalid:
         raise ImportRefused(
@@ -955,10 +1013,7 @@ def write(
         return None  # nothing to write, nothing to undo: a re-run leaves no trace
     writing = [item for item in report.items if item.action in (CREATED, UPDATED)]
     if bulk.staged() != len(writing):  # judged in another transaction: stage again
-        bulk.stage(
-            (item.index, item.probe.pk, item.version, item.probe, item.geometry_hex)
-            for item in writing
-        )
+        _stage(writing)
     batch = ImportBatch.objects.create(
         user=user, file_name=report.file_name[:255], sha256=report.sha256, layer=report.layer,
         srid=report.srid, swapped_axes=report.swapped, encoding=report.encoding,
@@ -967,7 +1022,7 @@ def write(
     if progress:
         progress("write", 0, len(writing))
     try:
-        actions.write_import(batch, user=user)
+        actions.write_import(batch, user=user, door=door)
     except ValidationError as error:
         raise ImportRefused(" ".join(error.messages)) from error
     if progress:
@@ -984,6 +1039,7 @@ def import_file(
     layer: str | None = None, mapping: Mapping | None = None, constants: Mapping | None = None,
     mapping_name: str | None = None, dry_run: bool = False, skip_invalid: bool = False,
     repair: bool = False, swap_axes: bool = False, user=None, progress: Progress | None = None,
+    door: Door | str = Door.IMPORT,
 ) -> ImportReport:  # fmt: skip
     """Read, check and judge a file, then (unless `dry_run`) write it. Raises ImportRefused
     for a file refused as a whole; rejected features are in the report. `progress(step, done,
@@ -995,6 +1051,7 @@ def import_file(
     if encoding and encoding not in vnencodings.ENCODINGS:
         raise ImportRefused(_("Unknown encoding %(encoding)s: use utf-8, cp1258, tcvn3 or vni.")
                             % {"encoding": encoding})  # fmt: skip
+    started = time.perf_counter()
     source = read(path, layer=layer)
     used, unsure = decode(source, encoding)
     srid, swap = declare_crs(source, crs, swap_axes)
@@ -1004,10 +1061,17 @@ def import_file(
         swapped=swap, encoding=used, encoding_unsure=unsure, mapping=mapping,
         constants=constants, dry_run=dry_run,
     )  # fmt: skip
+    report.seconds["read"] = time.perf_counter() - started
     with transaction.atomic():  # the staged rows live until the end of this transaction
+        started = time.perf_counter()
         report.items = judge(
             source, srid, swap, mapping, constants, repair=repair, progress=progress
         )
+        report.seconds["judge"] = time.perf_counter() - started
         if not dry_run:
-            write(report, user=user, skip_invalid=skip_invalid, progress=progress)
+            started = time.perf_counter()
+            write(report, user=user, skip_invalid=skip_invalid, progress=progress, door=door)
+            report.seconds["write"] = time.perf_counter() - started
+        started = time.perf_counter()
+    report.seconds["commit"] = time.perf_counter() - started  # deferred foreign-key checks
     return report

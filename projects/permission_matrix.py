@@ -38,6 +38,8 @@ def route(group, method, shown, statuses, path=None, body=None, headers=None, no
 ROUTES = [
     route("Pages", "GET", "/", "200 200 200 200 200 200 200"),
     route("Pages", "GET", "/map/", "302 200 200 403 200 200 200", note="planner map"),
+    route("Pages", "GET", "/dashboard/", "302 200 200 403 200 200 200",
+          note="planners' figures and charts (docs/dashboard.md)"),
     route("Pages", "GET", "/projects/{code}/", "404 200 200 404 200 200 200",
           "/projects/GT-02/", note="an unpublished project"),
     route("Pages", "GET", "/export/map.html", "200 200 200 200 200 200 200"),

@@ -70,6 +70,9 @@ ROUTES = {
     "home": [Walk("/"), Walk("/?status=proposed"), Walk("/?q=tram bien ap"),
              Walk("/?layer=power", 400, 400)],  # the public map knows no power layer
     "planner-map": [Walk("/map/", 302), Walk("/map/?layer=power", 302)],
+    # The dashboard: a login for the public; GT-02 (unpublished) is behind schedule.
+    "dashboard": [lists("/dashboard/", {"GT-02"}, public=302),
+                  lists("/dashboard/?format=csv&table=behind", {"GT-02"}, public=302)],
     "account-tokens": [Walk("/account/tokens/", 302)],  # one's own tokens, no project data
     # The editor: a login for the public, refused to a planner (who may not edit).
     "editor-new": [Walk("/edit/new/", 302, 403)],

@@ -1,14 +1,17 @@
 """projects.bulk: the import's staging by COPY, the database's check constraints asked for
 every row at once, and the history triggers' guard function that replaces django-pgtrigger's."""
 
+import io
+
 import geopandas as gpd
 import pgtrigger
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from shapely.geometry import Point
 
 from projects.imports import import_file
-from projects.models import Project, ProjectEvent
+from projects.models import ImportBatch, Project, ProjectEvent
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -81,3 +84,33 @@ def test_pgtrigger_ignore_still_silences_the_history_trigger(world):
     assert ProjectEvent.objects.filter(pgh_obj_id=project.pk).count() == before
     Project.objects.filter(pk=project.pk).update(name="Recorded")
     assert ProjectEvent.objects.filter(pgh_obj_id=project.pk).count() == before + 1
+
+
+def test_undo_from_the_command_line_holds_its_own_transaction(
+    committed_world, django_db_blocker, tmp_path
+):
+    """Outside any test transaction, as `make manage ARGS="undo_import N"` runs it: the undo
+    takes its rows (select_for_update needs a transaction of its own) and deletes the created
+    projects many at a time, each recorded in the history with the import door."""
+    path = tmp_path / "two.geojson"
+    gpd.GeoDataFrame(
+        {"code": ["TC-71", "TC-72"], "name": ["Đường một", "Đường hai"],
+         "lead_agency": ["TC-LEAD"] * 2, "status": ["preparing"] * 2,
+         "geometry": [Point(109.1, 13.9), Point(109.11, 13.91)]},
+        crs=4326,
+    ).to_file(path, driver="GeoJSON")  # fmt: skip
+    with django_db_blocker.unblock():
+        call_command("import_projects", str(path), "--set", "sector=GT", stdout=io.StringIO())
+        batch = ImportBatch.objects.latest("pk")
+        try:
+            ids = list(batch.projects.values_list("project_id", flat=True))
+            assert Project.objects.filter(code__in=["TC-71", "TC-72"]).count() == 2
+            call_command("undo_import", str(batch.pk), stdout=io.StringIO())
+            assert not Project.objects.filter(pk__in=ids).exists()
+            deleted = ProjectEvent.objects.filter(pgh_obj_id__in=ids, pgh_label="delete")
+            assert deleted.count() == 2
+            assert {e.pgh_context["door"] for e in deleted} == {"import"}
+            batch.refresh_from_db()
+            assert batch.state == ImportBatch.State.UNDONE
+        finally:
+            ImportBatch.objects.filter(pk=batch.pk).delete()

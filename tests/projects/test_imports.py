@@ -15,7 +15,7 @@ from shapely.geometry import LineString, Point, Polygon
 from geo.crs import transformer
 from geo.errors import Forbidden
 from projects import actions
-from projects.imports import ImportRefused, import_file, matchers, normalise
+from projects.imports import ImportRefused, decode, import_file, matchers, normalise, read
 from projects.models import Agency, Door, ImportBatch, ImportMapping, Project, ProjectEvent
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -453,3 +453,26 @@ def test_a_csv_of_vn2000_x_y_needs_its_crs_and_wkt_columns_are_read(world, tmp_p
     report = import_file(wkt, mapping=no_progress, constants={"sector": "TM"}, crs="EPSG:4326",
                          dry_run=True)  # fmt: skip
     assert report.of("created")[0].stored.geom_type == "MultiLineString"
+
+
+def test_a_list_property_is_read_from_text_separated_by_semicolons(world, tmp_path):
+    csv = tmp_path / "von.csv"
+    csv.write_text(
+        "MA_DA,TEN_DA,CQ_CHUTRI,TRANGTHAI,NGUON_VON,lon,lat\n"
+        "GT-65,Cầu mới,SCT,proposed,central_budget; oda,109.0,14.0\n"
+        "GT-66,Cầu khác,SCT,proposed,lottery,109.0,14.1\n",
+        encoding="utf-8",
+    )
+    no_progress = {k: v for k, v in MAP.items() if k != "progress_pct"}
+    report = import_file(csv, mapping={**no_progress, "capital_sources": "NGUON_VON"},
+                         constants={"sector": "GT"}, skip_invalid=True)  # fmt: skip
+    assert Project.objects.get(code="GT-65").capital_sources == ["central_budget", "oda"]
+    assert report.of("rejected")[0].code == "GT-66"
+
+
+def test_a_geopackage_table_without_geometry_is_read_as_records(settings):
+    source = read(settings.DEMO_DATA_DIR / "projects.gpkg", layer="progress_reports")
+    decode(source)
+    assert source.records and source.geometries == [None] * len(source.records)
+    assert {"project", "report_date", "status"} <= set(source.columns)
+    assert source.srid is None
