@@ -423,12 +423,6 @@ def check_mapping(source: Source, mapping: Mapping, constants: Mapping) -> None:
         )  # fmt: skip
 
 
-def map_fields(record: Mapping, mapping: Mapping, constants: Mapping) -> dict:
-    """One record's values under the project's property names (a mapped column, else a
-    column of the same name, else the constant)."""
-    return _mapped(record, _field_plan(record, mapping, constants))
-
-
 def _field_plan(columns, mapping: Mapping, constants: Mapping) -> list[tuple[str, str, object]]:
     """(property, column or None, constant or None) for every property a file can set: worked
     out once per file, since its records all have the same columns."""
@@ -767,7 +761,8 @@ def _existing(codes: list[str]) -> dict[str, tuple[Project, object]]:
     return {p.code: (p, shape) for p, shape in zip(projects, shapes, strict=True)}
 
 
-def _hex(shape) -> str:
+def _hex(shape):
+    """EWKB hex in the storage CRS, of one shapely geometry or of an array of them."""
     return shapely.to_wkb(shapely.set_srid(shape, geocrs.STORAGE_SRID), hex=True, include_srid=True)
 
 
@@ -828,10 +823,7 @@ def gate(geometries: list, srid: int, swap: bool, *, repair: bool = False, area=
                 problems[index] = _messages(error)
             else:
                 cleans[index] = shapely.from_wkb(bytes(clean.wkb))
-    hexes = shapely.to_wkb(
-        shapely.set_srid(cleans, geocrs.STORAGE_SRID), hex=True, include_srid=True
-    )
-    return list(moved), list(cleans), notes, problems, list(hexes)
+    return list(moved), list(cleans), notes, problems, list(_hex(cleans))
 
 
 # Single kinds (shapely type ids) and the array function promoting each to its Multi* kind;
