@@ -49,6 +49,14 @@ def date_line(place: str, day: datetime.date | None, year: int) -> str:
     return f"{where}ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+def governing_line(name: str) -> str:
+    """The governing body in capitals, "Ủy ban nhân dân" abbreviated as Decree 30 allows."""
+    for long in ("Ủy ban nhân dân", "Uỷ ban nhân dân"):
+        if name.startswith(long):
+            name = "UBND" + name[len(long) :]
+    return name.upper()
+
+
 def summary_line(report: AnnualReport) -> str:
     return (
         f"Kết quả thực hiện nhiệm vụ phát triển kết cấu hạ tầng đồng bộ năm {report.year} "
@@ -71,7 +79,7 @@ def _reported_text(row: ProjectRow) -> str:
         if row.earlier:
             text += (
                 f" (số liệu trước đó, ngày {day_text(row.earlier.date)}: "
-                f"{row.earlier.status_label}, {number(row.earlier.progress)} %)"
+                f"{row.earlier.status_label}, {number(row.earlier.progress)}%)"
             )
         return text
     return row.reported.status_label
@@ -302,7 +310,17 @@ class _Writer:
         borders.append(bottom)
         paragraph._p.get_or_add_pPr().append(borders)
         paragraph.paragraph_format.space_after = Pt(2)
+        paragraph.paragraph_format.line_spacing = Pt(3)  # the line hugs the text above
         return paragraph
+
+    @staticmethod
+    def _grid(table, widths_mm):
+        """Column widths in the table's grid too: LibreOffice lays tables out by the grid,
+        Word by the cells."""
+        from docx.shared import Mm
+
+        for column, width in zip(table.columns, widths_mm, strict=True):
+            column.width = Mm(width)
 
     def layout_table(self, rows: int, widths_mm: list[float]):
         """A table without borders that places blocks side by side."""
@@ -310,6 +328,7 @@ class _Writer:
 
         table = self.doc.add_table(rows=rows, cols=len(widths_mm))
         table.autofit = False
+        self._grid(table, widths_mm)
         for row in table.rows:
             for cell, width in zip(row.cells, widths_mm, strict=True):
                 cell.width = Mm(width)
@@ -328,6 +347,7 @@ class _Writer:
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
+        self._grid(table, widths_mm)
         head = table.rows[0]
         flag = OxmlElement("w:tblHeader")  # repeat the header row on every page
         flag.set(qn("w:val"), "true")
@@ -359,11 +379,11 @@ class _Writer:
 def _header(w: _Writer, report: AnnualReport) -> None:
     """Decree 30's two columns: governing and issuing body, the number (left); the national
     motto and the place and date (right)."""
-    left, right = 70.0, w.width_mm - 70.0
+    left, right = 68.0, w.width_mm - 68.0
     table = w.layout_table(2, [left, right])
     top_left, top_right = table.rows[0].cells
     if report.governing_body:
-        w.paragraph(report.governing_body.name.upper(), size=12, align="center", after=0,
+        w.paragraph(governing_line(report.governing_body.name), size=12, align="center", after=0,
                     container=top_left)  # fmt: skip
     w.paragraph(report.issuer.name.upper(), bold=True, size=12, align="center", after=0,
                 container=top_left)  # fmt: skip
@@ -408,15 +428,15 @@ def _summary(w: _Writer, report: AnnualReport) -> None:
     waiting = t.agencies - t.handed_in
     w.paragraph(
         f"Có {t.agencies} cơ quan, đơn vị phải báo cáo; {t.handed_in} đã nộp báo cáo, trong đó "
-        f"{t.accepted} báo cáo đã được chấp nhận và được tổng hợp tại báo cáo này; "
-        f"{waiting} chưa nộp hoặc đang bổ sung theo yêu cầu"
+        f"{t.accepted} báo cáo đã được chấp nhận và được tổng hợp tại báo cáo này"
+        + (f"; {waiting} chưa nộp hoặc đang bổ sung theo yêu cầu" if waiting else "")
         + (f" ({t.late} quá hạn)" if t.late else "")
         + (f"; {t.submitted_late} báo cáo nộp sau hạn" if t.submitted_late else "")
         + "."
     )
     w.paragraph(
         f"Về dự án: {t.projects_reported}/{t.projects} dự án được báo cáo trong kỳ, tiến độ "
-        f"thực hiện bình quân {number(t.average_progress)} % (trên các dự án có báo cáo tỷ lệ); "
+        f"thực hiện bình quân {number(t.average_progress)}% (trên các dự án có báo cáo tỷ lệ); "
         f"{t.projects - t.projects_reported} dự án chưa có báo cáo được chấp nhận."
     )
     lines = ", ".join(f"{report.task_progress_labels[k].lower()} {t.task_lines[k]}"
@@ -447,16 +467,17 @@ def _group_table(w: _Writer, groups, first: str) -> None:
              "; ".join(f"{label}: {n}" for label, n in g.statuses.items()) or "–"]
             for i, g in enumerate(groups, start=1)]  # fmt: skip
     w.data_table(["STT", first, "Số dự án", "Đã báo cáo", "Tiến độ BQ (%)",
-                  "Tình trạng theo báo cáo"], rows, [10, 45, 18, 18, 20, 54],
+                  "Tình trạng theo báo cáo"], rows, [12, 45, 18, 18, 20, 52],
                  numeric={0, 2, 3, 4})  # fmt: skip
 
 
-def _sectors(w: _Writer, report: AnnualReport) -> None:
+def _sectors(w: _Writer, report: AnnualReport, map_image: bytes | None) -> None:
     _heading(w, "II. KẾT QUẢ THỰC HIỆN THEO LĨNH VỰC")
     w.paragraph("Số dự án của từng lĩnh vực, số dự án được báo cáo trong kỳ, tiến độ bình quân "
                 "theo báo cáo và tình trạng các dự án:")  # fmt: skip
     _group_table(w, report.sectors, "Lĩnh vực")
     _heading(w, "III. KẾT QUẢ THEO ĐỊA BÀN")
+    _map(w, report, map_image)
     if report.units:
         w.paragraph(f"Theo đơn vị hành chính có hiệu lực ngày {day_text(report.deadline)} (dự án "
                     "nằm trên nhiều địa bàn được tính ở mỗi địa bàn):")  # fmt: skip
@@ -485,17 +506,24 @@ def _agencies(w: _Writer, report: AnnualReport) -> None:
             text += ", quá hạn chưa nộp"
         text += ". "
         if s.accepted:
-            text += (f"Báo cáo {s.projects_reported} dự án"
-                     + (f" (tiến độ bình quân {number(s.average_progress)} %)"
-                        if s.average_progress is not None else ""))  # fmt: skip
-            if statuses.get(s.agency.code):
-                text += ": " + ", ".join(f"{label.lower()} {n}" for label, n
-                                         in statuses[s.agency.code].items())  # fmt: skip
+            parts = []
+            if s.projects_reported:
+                part = f"báo cáo {s.projects_reported} dự án" + (
+                    f" (tiến độ bình quân {number(s.average_progress)}%)"
+                    if s.average_progress is not None else "")  # fmt: skip
+                if statuses.get(s.agency.code):
+                    part += ": " + ", ".join(f"{label.lower()} {n}" for label, n
+                                             in statuses[s.agency.code].items())  # fmt: skip
+                parts.append(part)
             if s.tasks:
-                text += "; nhiệm vụ: " + ", ".join(
-                    f"{report.task_progress_labels[k].lower()} {n}" for k, n in s.tasks.items()
+                parts.append(
+                    "nhiệm vụ: "
+                    + ", ".join(
+                        f"{report.task_progress_labels[k].lower()} {n}" for k, n in s.tasks.items()
+                    )
                 )
-            text += "."
+            summary = "; ".join(parts) or "không báo cáo số liệu dự án, nhiệm vụ"
+            text += summary[0].upper() + summary[1:] + "."
         else:
             text += "Báo cáo chưa được chấp nhận nên chưa được tổng hợp."
         w.run(paragraph, text)
@@ -511,7 +539,7 @@ def _tasks(w: _Writer, report: AnnualReport) -> None:
         lead = t.lead_agency + (" (phân công suy luận)" if t.assignment_inferred else "")
         rows.append([str(i), t.code, t.title, lead or "–", done or NOT_REPORTED])
     w.data_table(["STT", "Mã", "Nhiệm vụ", "Cơ quan chủ trì", "Tình hình thực hiện"], rows,
-                 [10, 16, 50, 34, 55], size=10, numeric={0})  # fmt: skip
+                 [12, 16, 48, 34, 55], size=10, numeric={0})  # fmt: skip
 
 
 def _projects(w: _Writer, report: AnnualReport) -> None:
@@ -531,7 +559,7 @@ def _projects(w: _Writer, report: AnnualReport) -> None:
                   p.reported.agency.short_name if p.reported else "–"]
                  for i, p in enumerate(rows, start=1)]  # fmt: skip
         w.data_table(["STT", "Mã", "Tên dự án", "Chủ trì", "Tình trạng", "Tiến độ (%)",
-                      "Đơn vị báo cáo"], table, [10, 19, 46, 28, 30, 15, 17], size=10,
+                      "Đơn vị báo cáo"], table, [12, 19, 44, 28, 34, 14, 14], size=10,
                      numeric={0, 5})  # fmt: skip
 
 
@@ -579,8 +607,7 @@ def docx_bytes(report: AnnualReport, *, map_image: bytes | None = None) -> bytes
     _header(w, report)
     _title(w, report)
     _summary(w, report)
-    _map(w, report, map_image)
-    _sectors(w, report)
+    _sectors(w, report, map_image)
     _agencies(w, report)
     _tasks(w, report)
     _projects(w, report)
