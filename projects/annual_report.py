@@ -264,7 +264,7 @@ def _place(committee: Agency | None, issuer: Agency) -> str:
     return ""
 
 
-def _lineages() -> dict[int, set[int]]:
+def agency_lineages() -> dict[int, set[int]]:
     """Each agency's id with the ids of every body it took over (transitively)."""
     successor = dict(Agency.objects.values_list("pk", "succeeded_by_id"))
     lineage = defaultdict(set)
@@ -294,7 +294,7 @@ def _gather(cycle: ReportingCycle, today: datetime.date) -> AnnualReport:
     status_labels = _labels(Status.choices)
     task_labels = _labels(TaskProgress.choices)
     submission_labels = _labels(SubmissionStatus.choices)
-    lineage = _lineages()
+    lineage = agency_lineages()
     judged_on = issued_on or today  # lateness as it stood when the cycle closed, or now
 
     submissions = list(cycle.submissions.select_related("agency").order_by("agency__code"))
