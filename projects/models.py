@@ -14,7 +14,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
-from django.db.models import F, Max, Q, Sum, Value
+from django.db.models import F, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Concat
 from django.db.models.lookups import In
 from django.urls import reverse
@@ -368,6 +368,24 @@ class ProjectQuerySet(models.QuerySet):
 
     def with_relations(self):
         return self.select_related("sector", "lead_agency")
+
+    def as_of(self, day: datetime.date):
+        """Each project with its state as reported on `day` (docs/as-of.md): the status,
+        progress, date and illustrative flag of its latest progress report dated on or before
+        `day`, all None when it had none by then (no status or percentage is invented).
+
+        Set-based: each annotation is a correlated subquery that reads one entry of the
+        (project, report_date) unique index backwards, whatever the number of projects."""
+        latest = ProgressReport.objects.filter(
+            project=OuterRef("pk"), report_date__lte=day
+        ).order_by("-report_date")
+        return self.annotate(
+            as_of_day=Value(day, output_field=models.DateField()),
+            as_of_status=Subquery(latest.values("status")[:1]),
+            as_of_progress=Subquery(latest.values("progress_pct")[:1]),
+            as_of_reported=Subquery(latest.values("report_date")[:1]),
+            as_of_illustrative=Subquery(latest.values("is_illustrative")[:1]),
+        )
 
 
 class Project(BilingualName):

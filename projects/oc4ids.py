@@ -18,7 +18,7 @@ import datetime
 from django.conf import settings
 from django.db.models import Prefetch
 
-from projects.models import ProgressReport, ProjectAgency
+from projects.models import OC4IDS_STATUS, ProgressReport, ProjectAgency
 
 PARTY_ROLES = {
     ProjectAgency.Role.INVESTOR: "procuringEntity",
@@ -61,8 +61,18 @@ def _party(agency, roles: list[str]) -> dict:
     }
 
 
-def project_release(project, *, geometry: dict) -> dict:
-    """One project in OC4IDS form. `geometry` is its GeoJSON geometry (WGS 84)."""
+def _in_force(unit, day: datetime.date) -> bool:
+    return (unit.valid_from is None or unit.valid_from <= day) and (
+        unit.valid_to is None or unit.valid_to >= day
+    )
+
+
+def project_release(project, *, geometry: dict, as_of: datetime.date | None = None) -> dict:
+    """One project in OC4IDS form. `geometry` is its GeoJSON geometry (WGS 84).
+
+    `as_of` (the project then carries ProjectQuerySet.as_of's annotations) gives the project as
+    reported on that day: its status then (none before its first report), the progress
+    observations up to then, the units in force then, a completion only if it had happened."""
     parties = {project.lead_agency.code: _party(project.lead_agency, ["publicAuthority"])}
     for participation in project.participations.all():
         role = PARTY_ROLES[participation.role]
@@ -71,6 +81,11 @@ def project_release(project, *, geometry: dict) -> dict:
             party["roles"].append(role)
     units = [u for u in project.admin_units.all() if u.level != "province"]
     reports = [r for r in project.progress_reports.all() if r.progress_pct is not None]
+    status = project.oc4ids_status
+    if as_of is not None:
+        units = [u for u in units if _in_force(u, as_of)]
+        reports = [r for r in reports if r.report_date <= as_of]
+        status = OC4IDS_STATUS[project.as_of_status] if project.as_of_status else None
     capital = project.capital_source_labels()
     release = {
         "id": project_id(project.code),
@@ -79,7 +94,7 @@ def project_release(project, *, geometry: dict) -> dict:
         "identifiers": [{"id": project.code, "scheme": "VN-BD-PROJECT"}],
         "title": project.name,
         "description": project.description or project.description_en,
-        "status": project.oc4ids_status,
+        "status": status,
         "type": project.project_type,
         "sector": project.effective_oc4ids_sectors,
         "additionalClassifications": [
@@ -142,7 +157,8 @@ def project_release(project, *, geometry: dict) -> dict:
         if reports
         else [],
     }
-    if project.actual_end and project.oc4ids_status in ("completion", "maintenance"):
+    ended = project.actual_end and (as_of is None or project.actual_end <= as_of)
+    if ended and status in ("completion", "maintenance"):
         release["completion"] = {"endDate": _datetime(project.actual_end)}
     return _compact(release)
 
