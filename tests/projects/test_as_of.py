@@ -4,6 +4,7 @@ communes of our own. Expectations come from the reports written here."""
 
 import datetime
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -353,3 +354,73 @@ def test_json_exports_are_the_lists_features(client, history):
     content = download(client, "geojson", f"as_of={AFTER}")
     exported = {f["id"]: f["properties"] for f in json.loads(content)["features"]}
     assert exported == props(client, f"as_of={AFTER}")
+
+
+# ---- the map pages --------------------------------------------------------------------------
+
+
+def map_page(client, query="", path="/") -> tuple[str, dict]:
+    """The page's HTML and its map configuration."""
+    html = get(client, f"{path}?{query}").content.decode()
+    config = html.split('id="map-config" type="application/json">', 1)[1].split("</script>")[0]
+    return html, json.loads(config)
+
+
+def drawn_units(html: str) -> set[str]:
+    """The codes of the outlines folium draws (its GeoJSON is in the map's script)."""
+    return set(re.findall(r'"code": "(\d+)", "display_name": "[^"]*", "level"', html))
+
+
+def unescaped(html: str) -> str:
+    """The page with the script's JSON escapes read (folium writes \\u00e0 for à)."""
+    return re.sub(r"\\u([0-9a-f]{4})", lambda m: chr(int(m[1], 16)), html)
+
+
+@pytest.mark.parametrize("path", ["/", "/map/"])
+def test_the_map_as_of_a_day_draws_and_offers_the_units_then_in_force(
+    planner_client, history, path
+):
+    before, before_config = map_page(planner_client, f"as_of={BEFORE}", path)
+    after, after_config = map_page(planner_client, f"as_of={AFTER}", path)
+    assert drawn_units(before) == {"52", "540", "542"}
+    assert set(before_config["unitPeriods"]) == {"540", "542"}
+    assert before_config["asOf"] == BEFORE
+    # After the reform: the communes, framed by the plan's province named with its dates.
+    assert drawn_units(after) == {"52", "21550", "21601"}
+    assert set(after_config["unitPeriods"]) == {"21550", "21601"}
+    assert "Tình hình đến ngày 31/08/2025" in after
+    assert "Phạm vi quy hoạch: tỉnh Bình Định (đến 30/6/2025)" in unescaped(after)
+    assert 'value="2025-08-31"' in after and f'max="{timezone.localdate().isoformat()}"' in after
+    assert 'min="2024-12-10"' in after  # the first report
+
+
+def test_without_as_of_the_map_draws_todays_units_and_keeps_an_old_unit_link(client, history):
+    html, config = map_page(client)
+    assert drawn_units(html) == {"52", "21550", "21601"} and config["asOf"] is None
+    assert "Tình hình đến ngày" not in html
+    html, _config = map_page(client, "admin_unit=540")  # a link of before the reform
+    assert '<option value="540" selected>Thành phố Quy Nhơn (đến 30/06/2025)</option>' in html
+
+
+def test_the_map_legend_names_no_report_only_as_of_a_day(client, history):
+    assert "Chưa có báo cáo đến ngày này" in map_page(client, f"as_of={BEFORE}")[0]
+    assert "Chưa có báo cáo đến ngày này" not in map_page(client)[0]
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [("as_of=2099-01-01", "as_of"), ("as_of=31-03-2025", "as_of"),
+     (f"as_of={AFTER}&admin_unit=540", "admin_unit")],
+)  # fmt: skip
+def test_a_bad_day_on_the_map_is_a_400_page_naming_it(client, history, query, parameter):
+    response = get(client, f"/?{query}", status=400)
+    assert parameter in response.content.decode()
+
+
+def test_the_html_export_embeds_the_state_of_the_day(client, history):
+    response = get(client, f"/export/map.html?as_of={BEFORE}")
+    html = response.content.decode()
+    config = html.split('id="map-config" type="application/json">', 1)[1].split("</script>")[0]
+    found = {f["id"]: f["properties"] for f in json.loads(config)["features"]}
+    assert found["GT-01"]["status"] == "site_clearance" and found["TM-01"]["status"] is None
+    assert "den-ngay-20250331" in response["Content-Disposition"]
