@@ -235,7 +235,8 @@ def _boundaries_for(stamp: tuple, language: str, day: datetime.date):
         name = unit.display_name
         ended = unit.valid_to is not None and unit.valid_to < day
         if ended:  # the plan's province framing a later map
-            name = _("%(name)s (until %(day)s)") % {"name": name, "day": f"{unit.valid_to:%d/%m/%Y}"}
+            name = _("%(name)s (until %(day)s)") % {
+                "name": name, "day": f"{unit.valid_to:%d/%m/%Y}"}  # fmt: skip
         collection["features"].append(
             {
                 "type": "Feature",
@@ -272,7 +273,8 @@ def _layer_names(boundaries: dict) -> dict[str, str]:
     plan_area = any(f["properties"].get("plan_area") for f in boundaries["features"])
     return {
         "basemap": _("Base map"),
-        "province": _("Plan area: Bình Định province (to 30/6/2025)") if plan_area
+        "province": _("Plan area: Bình Định province (to 30/6/2025)")
+        if plan_area
         else _("Province boundary"),
         "district": _("District boundaries (to 30/6/2025)"),
         "commune": _("Commune and ward boundaries (from 1/7/2025)"),
