@@ -78,10 +78,12 @@ class MapFilterForm(forms.Form):
             for a in Agency.objects.filter(led_projects__isnull=False).distinct().order_by("name")
         ]
         today = timezone.localdate()
+        # As of a day, its units only (another would be refused); without, today's, or the
+        # former ones until the communes are loaded (the API takes a unit of any period then).
         self.units = list(
-            AdminUnit.objects.valid_on(day or today)
-            .exclude(level=AdminUnit.Level.PROVINCE)
-            .order_by("level", "name", "code")
+            AdminUnit.objects.below_province_on(day or today, latest_before=day is None).order_by(
+                "level", "name", "code"
+            )
         )
         # A link of before the reform (a district, no as_of) keeps its filter: the unit is
         # offered with the dates it was in force.

@@ -212,8 +212,12 @@ def units_on(day: datetime.date):
     """The administrative units the map draws on `day`: those in force then. The province of
     the plan ended with the reform (Bình Định joined the new Gia Lai on 1 July 2025); a map of
     a later day without the new province's outline still frames the plan's area with the
-    plan's province, named with its dates (`plan_area` in the features)."""
-    units = AdminUnit.objects.valid_on(day).exclude(geom=None)
+    plan's province, named with its dates (`plan_area` in the features). Likewise, until the
+    communes are loaded, a later day draws the former districts, named with their end date,
+    rather than no outline at all (the map must read without a base map)."""
+    below = AdminUnit.objects.below_province_on(day, latest_before=True)
+    units = AdminUnit.objects.valid_on(day).filter(level=AdminUnit.Level.PROVINCE) | below
+    units = units.exclude(geom=None)
     if not units.filter(level=AdminUnit.Level.PROVINCE).exists():
         plan = AdminUnit.objects.valid_on(PLAN_DATE).filter(level=AdminUnit.Level.PROVINCE)
         units = units | plan.exclude(geom=None)
@@ -246,7 +250,7 @@ def _boundaries_for(stamp: tuple, language: str, day: datetime.date):
                     "level": unit.level,
                     # Folium's tooltip inserts this as HTML: escaped, it shows as text.
                     "display_name": html.escape(name),
-                    "plan_area": ended,
+                    "plan_area": ended and unit.level == AdminUnit.Level.PROVINCE,
                 },
             }
         )

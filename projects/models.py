@@ -82,6 +82,18 @@ def _valid_period_check() -> models.CheckConstraint:
 
 
 class AdminUnitQuerySet(ValidityQuerySet):
+    def below_province_on(self, day: datetime.date, *, latest_before: bool = False):
+        """The districts or communes in force on `day`. With `latest_before`, when none is
+        loaded for that day (the post-reform communes not imported yet), the last ones in force
+        before it instead: their `valid_to` says until when (docs/as-of.md)."""
+        below = self.exclude(level=AdminLevel.PROVINCE)
+        units = below.valid_on(day)
+        if latest_before and not units.exists():
+            last = below.filter(valid_to__lt=day).aggregate(last=Max("valid_to"))["last"]
+            if last is not None:
+                return below.filter(valid_to=last)
+        return units
+
     def plan_province(self):
         """Bình Định as the plan knew it (None until the boundaries are loaded)."""
         return (

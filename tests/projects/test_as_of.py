@@ -83,7 +83,7 @@ def test_it_reads_a_past_date(value, day):
     assert query.as_of == day
 
 
-def test_today_is_allowed_and_tomorrow_is_not():
+def test_today_is_allowed_and_tomorrow_is_not(english):
     today = timezone.localdate()
     params, query = read(f"as_of={today.isoformat()}")
     params.check()
@@ -424,3 +424,12 @@ def test_the_html_export_embeds_the_state_of_the_day(client, history):
     found = {f["id"]: f["properties"] for f in json.loads(config)["features"]}
     assert found["GT-01"]["status"] == "site_clearance" and found["TM-01"]["status"] is None
     assert "den-ngay-20250331" in response["Content-Disposition"]
+
+
+def test_before_the_communes_are_loaded_the_map_draws_the_former_districts_dated(client, world):
+    html, config = map_page(client)
+    assert drawn_units(html) == {"52", "540", "542"}
+    assert "Thành phố Quy Nhơn (đến 30/06/2025)" in unescaped(html)  # tooltip and unit choice
+    assert set(config["unitPeriods"]) == {"540", "542"}  # the API takes them without as_of
+    html, config = map_page(client, f"as_of={AFTER}")
+    assert drawn_units(html) == {"52", "540", "542"} and config["unitPeriods"] == {}
