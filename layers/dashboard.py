@@ -155,7 +155,9 @@ def dashboard_page(request):
         return redirect_to_login(request.get_full_path())
     if not access.may_see_dashboard(request.user):
         raise PermissionDenied
-    params = Parameters(request.GET, MAP_FILTERS | {"interval", "format", "table"}, strict=False)
+    # The map's filters, but not its day: the dashboard's figures are today's (docs/as-of.md).
+    accepted = (MAP_FILTERS - {"as_of"}) | {"interval", "format", "table"}
+    params = Parameters(request.GET, accepted, strict=False)
     query = queries.read_query(params, user=request.user)
     (interval,) = params.choices("interval", dashboard.INTERVALS, _("interval")) or ("quarter",)
     (fmt,) = params.choices("format", ("html", "csv"), _("format")) or ("html",)

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from layers.models import Layer
@@ -17,7 +18,19 @@ from projects.models import (
 )
 
 
+def _unit_label(unit: AdminUnit, day) -> str:
+    if unit.valid_to is not None and unit.valid_to < day:
+        return _("%(name)s (until %(day)s)") % {
+            "name": unit.display_name, "day": f"{unit.valid_to:%d/%m/%Y}"}  # fmt: skip
+    return unit.display_name
+
+
 class MapFilterForm(forms.Form):
+    as_of = forms.DateField(
+        label=_("Show the map as of"), required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={
+            "type": "date", "aria-describedby": "as-of-hint"}),
+    )  # fmt: skip
     q = forms.CharField(
         label=_("Search"), required=False,
         widget=forms.TextInput(attrs={
@@ -44,7 +57,10 @@ class MapFilterForm(forms.Form):
                  ("false", _("Unpublished only"))],
     )  # fmt: skip
 
-    def __init__(self, data=None, *args, planner: bool = False, **kwargs):
+    def __init__(self, data=None, *args, planner: bool = False, day=None, first_day=None,
+                 **kwargs):  # fmt: skip
+        """`day` is the map's day (as_of; today when None): the unit choices are the units in
+        force then. The date control runs from `first_day` (the first report) to today."""
         if data is not None:
             # Lists come comma-separated (status=a,b), as everywhere; repeated ones still work.
             data = data.copy()
@@ -61,10 +77,27 @@ class MapFilterForm(forms.Form):
             (a.code, a.display_name)
             for a in Agency.objects.filter(led_projects__isnull=False).distinct().order_by("name")
         ]
+        today = timezone.localdate()
+        # As of a day, its units only (another would be refused); without, today's, or the
+        # former ones until the communes are loaded (the API takes a unit of any period then).
+        self.units = list(
+            AdminUnit.objects.below_province_on(day or today, latest_before=day is None).order_by(
+                "level", "name", "code"
+            )
+        )
+        # A link of before the reform (a district, no as_of) keeps its filter: the unit is
+        # offered with the dates it was in force.
+        chosen = self.data.get("admin_unit") if self.is_bound else None
+        if chosen and chosen not in {u.code for u in self.units}:
+            former = AdminUnit.objects.filter(code=chosen).order_by("-valid_to").first()
+            if former is not None:
+                self.units.append(former)
         self.fields["admin_unit"].choices = [("", _("All units"))] + [
-            (u.code, u.display_name)
-            for u in AdminUnit.objects.valid_on(PLAN_DATE).filter(level=AdminUnit.Level.DISTRICT)
+            (u.code, _unit_label(u, day or today)) for u in self.units
         ]
+        self.fields["as_of"].widget.attrs.update(
+            min=(first_day or PLAN_DATE).isoformat(), max=today.isoformat()
+        )
         if not planner:
             del self.fields["published"]
 

@@ -5,11 +5,12 @@ map instance gets our own static files instead, and the page renders the map's p
 templates. Project features are not inlined on the live pages: the page script loads them by
 viewport from the API. Only the small reference layers (boundaries) are embedded.
 
-`base_map()` is the base every map page shares (the configured tiles, the plan's boundaries
-and district names, the layer names in the page's language), rendered into parts; the pages
-differ only in its arguments.
+`base_map()` is the base every map page shares (the configured tiles, the boundaries of the
+units in force on the map's day and their names, the layer names in the page's language),
+rendered into parts; the pages differ only in its arguments.
 """
 
+import datetime
 import html
 import re
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from branca.element import MacroElement
 from django.conf import settings
 from django.contrib.gis.db.models.functions import AsGeoJSON, PointOnSurface
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from jinja2 import Template
@@ -57,7 +59,8 @@ def build_map(
     names (readable without any base map), and a layer control.
 
     `boundaries` is a GeoJSON FeatureCollection of units with `level` and `display_name`;
-    `labels` are district labels as (lat, lon, text); `names` are the layer names to show.
+    `labels` are unit labels as (lat, lon, text), shown at first when they are districts (the
+    communes' many names are a layer to switch on); `names` are the layer names to show.
     """
     names = names or {}
     m = folium.Map(
@@ -89,6 +92,7 @@ def build_map(
         for level, style in (
             ("province", {"color": "#263238", "weight": 2.2, "fill": False, **land}),
             ("district", {"color": "#5b6b75", "weight": 1.2, "dashArray": "5 4", "fill": False}),
+            ("commune", {"color": "#5b6b75", "weight": 0.9, "dashArray": "2 3", "fill": False}),
         ):
             features = [f for f in boundaries["features"] if f["properties"]["level"] == level]
             if not features:
@@ -102,7 +106,9 @@ def build_map(
                 smooth_factor=1.5,
             ).add_to(m)
     if labels:
-        group = folium.FeatureGroup(name=names.get("labels", "Labels"), control=True)
+        communes = any(f["properties"]["level"] == "commune" for f in boundaries["features"])
+        group = folium.FeatureGroup(name=names.get("labels", "Labels"), control=True,
+                                    show=not communes)  # fmt: skip
         for lat, lon, text in labels:
             folium.Marker(
                 (lat, lon),
@@ -177,12 +183,14 @@ class BaseMap:
 
 
 def base_map(
-    *, centre: tuple[float, float] = PROVINCE_CENTRE, zoom: float = PROVINCE_ZOOM, tiles=True
-) -> BaseMap:
+    *, centre: tuple[float, float] = PROVINCE_CENTRE, zoom: float = PROVINCE_ZOOM, tiles=True,
+    day: datetime.date | None = None,
+) -> BaseMap:  # fmt: skip
     """The province's base map as the pages show it: the configured base tiles (none with
-    `tiles` False, for a file that must work offline), the plan's boundaries and district
-    names, named in the page's language, centred on `centre` at `zoom`."""
-    boundaries, labels = _boundaries()
+    `tiles` False, for a file that must work offline), the boundaries and names of the units
+    in force on `day` (today when None: districts until 30/06/2025, communes from 01/07/2025),
+    named in the page's language, centred on `centre` at `zoom`."""
+    boundaries, labels = _boundaries(day or timezone.localdate())
     folium_map = build_map(
         centre=centre,
         zoom=zoom,
@@ -190,29 +198,49 @@ def base_map(
         tiles_attribution=settings.MAP_TILES_ATTRIBUTION,
         boundaries=boundaries,
         labels=labels,
-        names=_layer_names(),
+        names=_layer_names(boundaries),
     )
     return BaseMap(render_parts(folium_map), boundaries)
 
 
-def _boundaries() -> tuple[dict, list[tuple[float, float, str]]]:
-    """The plan's province and districts as GeoJSON, and a label point for each district."""
-    return _boundaries_for(DataVersion.current(), get_language())
+def _boundaries(day: datetime.date) -> tuple[dict, list[tuple[float, float, str]]]:
+    """The units in force on `day` as GeoJSON, and a label point for each below the province."""
+    return _boundaries_for(DataVersion.current(), get_language(), day)
 
 
-@lru_cache(maxsize=8)
-def _boundaries_for(stamp: tuple, language: str):
-    """Read once per data stamp and language (every map page draws them; they rarely
+def units_on(day: datetime.date):
+    """The administrative units the map draws on `day`: those in force then. The province of
+    the plan ended with the reform (Bình Định joined the new Gia Lai on 1 July 2025); a map of
+    a later day without the new province's outline still frames the plan's area with the
+    plan's province, named with its dates (`plan_area` in the features). Likewise, until the
+    communes are loaded, a later day draws the former districts, named with their end date,
+    rather than no outline at all (the map must read without a base map)."""
+    below = AdminUnit.objects.below_province_on(day, latest_before=True)
+    units = AdminUnit.objects.valid_on(day).filter(level=AdminUnit.Level.PROVINCE) | below
+    units = units.exclude(geom=None)
+    if not units.filter(level=AdminUnit.Level.PROVINCE).exists():
+        plan = AdminUnit.objects.valid_on(PLAN_DATE).filter(level=AdminUnit.Level.PROVINCE)
+        units = units | plan.exclude(geom=None)
+    return units
+
+
+@lru_cache(maxsize=16)
+def _boundaries_for(stamp: tuple, language: str, day: datetime.date):
+    """Read once per data stamp, language and day (every map page draws them; they rarely
     change). Callers must not modify the result."""
     units = (
-        AdminUnit.objects.valid_on(PLAN_DATE)
-        .exclude(geom=None)
+        units_on(day)
         .annotate(geojson=AsGeoJSON("geom", precision=5), label=PointOnSurface("geom"))
         .order_by("level", "code")
     )
     collection = {"type": "FeatureCollection", "features": []}
     labels = []
     for unit in units:
+        name = unit.display_name
+        ended = unit.valid_to is not None and unit.valid_to < day
+        if ended:  # the plan's province framing a later map
+            name = _("%(name)s (until %(day)s)") % {
+                "name": name, "day": f"{unit.valid_to:%d/%m/%Y}"}  # fmt: skip
         collection["features"].append(
             {
                 "type": "Feature",
@@ -221,11 +249,12 @@ def _boundaries_for(stamp: tuple, language: str):
                     "code": unit.code,
                     "level": unit.level,
                     # Folium's tooltip inserts this as HTML: escaped, it shows as text.
-                    "display_name": html.escape(unit.display_name),
+                    "display_name": html.escape(name),
+                    "plan_area": ended and unit.level == AdminUnit.Level.PROVINCE,
                 },
             }
         )
-        if unit.level == AdminUnit.Level.DISTRICT:
+        if unit.level != AdminUnit.Level.PROVINCE:
             labels.append((unit.label.y, unit.label.x, unit.display_name))
     return collection, labels
 
@@ -243,12 +272,17 @@ def _extent(collection: dict) -> list[list[float]] | None:
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
-def _layer_names() -> dict[str, str]:
+def _layer_names(boundaries: dict) -> dict[str, str]:
+    levels = {f["properties"]["level"] for f in boundaries["features"]}
+    plan_area = any(f["properties"].get("plan_area") for f in boundaries["features"])
     return {
         "basemap": _("Base map"),
-        "province": _("Province boundary"),
+        "province": _("Plan area: Bình Định province (to 30/6/2025)")
+        if plan_area
+        else _("Province boundary"),
         "district": _("District boundaries (to 30/6/2025)"),
-        "labels": _("District names"),
+        "commune": _("Commune and ward boundaries (from 1/7/2025)"),
+        "labels": _("Commune and ward names") if "commune" in levels else _("District names"),
         "zoom_in": _("Zoom in"),
         "zoom_out": _("Zoom out"),
         "map": _("Map of the projects"),

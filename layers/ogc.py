@@ -6,6 +6,11 @@ sector's projects) and `admin-units` (the province and former districts). Items 
 by the one query layer (projects.queries) with the same filters as the REST list, in OGC's
 spelling for the bbox's CRS (`bbox-crs`) and the period (`datetime`). Errors are the OGC
 exception JSON (or HTML when asked for), rendered by geo.http.
+
+`datetime` keeps the standard's meaning, a filter on the features' temporal property (the
+planned period, which the collections advertise as their temporal extent); the state of the
+projects on a day is the additional parameter `as_of`, as on every other surface
+(docs/as-of.md). On `admin-units`, `as_of` gives the units in force that day.
 """
 
 import datetime
@@ -60,8 +65,8 @@ CONFORMANCE = [
 # Parameters of /items besides the filters; the same for a single feature is CRS and format.
 STANDARD = {"f", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime"}
 PROJECT_ITEMS = STANDARD | set(FILTERS)
-UNIT_ITEMS = STANDARD | {"code", "level", "kind"}
-ONE_ITEM = {"f", "crs"}
+UNIT_ITEMS = STANDARD | {"code", "level", "kind", "as_of"}
+ONE_ITEM = {"f", "crs", "as_of"}
 DOCUMENT = {"f"}
 UNITS = "admin-units"  # the one collection that is not of projects (read-only)
 
@@ -136,9 +141,9 @@ class Collection:
     kind: str  # "projects" or "units"
     sector_id: int | None = None
 
-    def queryset(self, user):
+    def queryset(self, user, as_of: datetime.date | None = None):
         if self.kind == "units":
-            return AdminUnit.objects.valid_on(PLAN_DATE).exclude(geom=None)
+            return AdminUnit.objects.valid_on(as_of or PLAN_DATE).exclude(geom=None)
         projects = visible_projects(user)
         return projects if self.sector_id is None else projects.filter(sector_id=self.sector_id)
 
@@ -158,7 +163,8 @@ def _collections(request) -> dict[str, Collection]:
         )
     result[UNITS] = Collection(
         UNITS, _("Administrative units"),
-        _("The province and its former districts, valid until 30 June 2025."), "units",
+        _("The province and its former districts, valid until 30 June 2025; with as_of, the "
+          "units in force that day."), "units",
     )  # fmt: skip
     return result
 
@@ -366,7 +372,8 @@ def items(request, collection_id):
         params.check()
         selection = queries.select(request.user, query, found.queryset(request.user))
     else:
-        selection = _unit_query(params, found.queryset(request.user))
+        day = params.day("as_of")
+        selection = _unit_query(params, found.queryset(request.user, day))
         params.check()
 
     def build():
@@ -411,6 +418,7 @@ def item(request, collection_id, feature_id):
     params = Parameters(request.GET, ONE_ITEM)
     media = _format(request, [GEOJSON, JSON, HTML], params)
     srid, swap = params.srid("crs")
+    as_of = params.day("as_of")
     params.check()
     missing = NotFound(_("No feature “%(id)s” in “%(collection)s”.") % {
         "id": feature_id[:40], "collection": collection_id})  # fmt: skip
@@ -418,7 +426,8 @@ def item(request, collection_id, feature_id):
     if found.kind == "projects":
         if not queries.PROJECT_CODE.fullmatch(feature_id):
             raise missing
-        selection = queries.select(request.user, queries.ProjectQuery(codes=(feature_id,)),
+        selection = queries.select(request.user,
+                                   queries.ProjectQuery(codes=(feature_id,), as_of=as_of),
                                    found.queryset(request.user))  # fmt: skip
         # A project's strong ETag names its version: a write sends it back in If-Match.
         version = selection.values_list("version", flat=True).first()
@@ -430,8 +439,9 @@ def item(request, collection_id, feature_id):
             rows = queries.page(selection, limit=1, offset=0, srid=srid, flip=swap,
                                 internal=can_see_unpublished(request.user)).features  # fmt: skip
         else:
-            rows = unit_features(found.queryset(request.user).filter(code=feature_id[:16]),
-                                 srid=srid, flip=swap)  # fmt: skip
+            rows = unit_features(
+                found.queryset(request.user, as_of).filter(code=feature_id[:16]),
+                srid=srid, flip=swap)  # fmt: skip
         if not rows:
             raise missing
         feature = rows[0]
@@ -580,6 +590,8 @@ def _item_parameters(kind: str) -> list[dict]:
     array = {"type": "array", "items": {"type": "string"}}
     return common + [
         _parameter("code", array, "Unit codes, comma-separated"),
+        _parameter("as_of", PARAMETER_SCHEMAS["as_of"], "A past date, YYYY-MM-DD: the units "
+                   "in force that day (default: those of the plan, 1 June 2024)"),
         _parameter("level", {"type": "array", "items": {
             "type": "string", "enum": list(AdminUnit.Level.values)}}, "Levels"),
         _parameter("kind", {"type": "array", "items": {
@@ -644,8 +656,11 @@ def openapi(request):
         one = [
             _parameter("featureId", {"type": "string"}, "Code", where="path"),
             _parameter("crs", {"type": "string", "enum": ogc_crs_uris()}, "Output CRS"),
+            _parameter("as_of", PARAMETER_SCHEMAS["as_of"], FILTERS["as_of"] if
+                       found.kind == "projects" else "A past date, YYYY-MM-DD: the unit in "
+                       "force that day"),
             *f_only,
-        ]
+        ]  # fmt: skip
         paths[f"/collections/{cid}/items/{{featureId}}"] = get(
             f"getFeature_{name}", one, _response("Feature", _ref(f"{stem}Feature"), GEOJSON),
             errors=("400", "404", "503"), summary=f"{found.title}: one feature",

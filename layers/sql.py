@@ -13,6 +13,7 @@ from django.db.models import F, Field, Func
 
 from geo.crs import STORAGE_SRID
 from geo.tiles import pixel_metres, tile_lonlat_bounds
+from projects.geojson import is_as_of
 
 EXTENT = 4096  # MVT grid
 BUFFER = 64  # grid units kept around the tile, so lines and symbols join across tiles
@@ -40,13 +41,15 @@ def _tile_rows(queryset, z: int, x: int, y: int, *, internal: bool):
     meets the tile and its buffer, with its stored geometry as `p_geom`."""
     box = Polygon.from_bbox(tile_lonlat_bounds(z, x, y, margin=BUFFER / EXTENT))
     box.srid = STORAGE_SRID
+    # A selection as of a day draws the state reported then (no status: no report yet).
+    as_of = is_as_of(queryset)
     columns = {
         "p_id": F("pk"),
         "p_code": F("code"),
         "p_name": F("name"),
         "p_sector": F("sector__code"),
-        "p_status": F("status"),
-        "p_progress": F("progress_pct"),
+        "p_status": F("as_of_status" if as_of else "status"),
+        "p_progress": F("as_of_progress" if as_of else "progress_pct"),
         "p_geom": Stored("geom"),
     }
     if internal:

@@ -31,6 +31,12 @@ for _style in STATUS_STYLES.values():
     _style.setdefault("weight", LINE_WEIGHT)
     _style.setdefault("centre", False)
 
+# A map as of a day draws a project with no report by then (no status: docs/as-of.md) as a small
+# dashed ring and a thin dashed line, lighter than any status, and says so in the legend.
+UNREPORTED = "unreported"
+UNREPORTED_STYLE = {"color": "#5f6b73", "shape": "ring-dashed", "dash": "2 5", "weight": 2.5,
+                    "centre": False}  # fmt: skip
+
 # Cluster bubbles: white with a dark count, unlike any status symbol.
 CLUSTER_STYLE = {"fill": "#ffffff", "border": "#44535c", "text": "#1d2a33"}
 
@@ -46,12 +52,18 @@ SHAPES = {
         '<path d="M10 1.8l2.5 5.3 5.8.7-4.3 4 1.1 5.8L10 14.8l-5.1 2.8 1.1-5.8-4.3-4 5.8-.7Z"/>'
     ),
     "x-open": '<path d="M4 4 16 16M16 4 4 16" fill="none" stroke-width="3.5"/>',
+    "ring-dashed": '<circle cx="10" cy="10" r="6" fill="#fff" stroke-width="2.5" '
+    'stroke-dasharray="3.1 2.2"/>',
 }
+
+
+def _style(status: str) -> dict:
+    return UNREPORTED_STYLE if status == UNREPORTED else STATUS_STYLES[Status(status)]
 
 
 def status_symbol_svg(status: str, size: int = 18) -> str:
     """A point symbol for the legend and pages, the same drawing the map uses."""
-    style = STATUS_STYLES[Status(status)]
+    style = _style(status)
     return (
         f'<svg class="status-symbol" width="{size}" height="{size}" viewBox="0 0 20 20" '
         f'aria-hidden="true" focusable="false" fill="{style["color"]}" '
@@ -61,7 +73,7 @@ def status_symbol_svg(status: str, size: int = 18) -> str:
 
 def status_line_svg(status: str, width: int = 40) -> str:
     """A line sample with the status's dash, weight and centre line, for the legend."""
-    style = STATUS_STYLES[Status(status)]
+    style = _style(status)
     dash = f' stroke-dasharray="{style["dash"]}"' if style["dash"] else ""
     line = (
         f'<line x1="1" y1="6" x2="{width - 1}" y2="6" stroke="{style["color"]}" '
@@ -81,7 +93,8 @@ def status_line_svg(status: str, width: int = 40) -> str:
 def map_styles() -> dict:
     """The table as the map script wants it."""
     return {
-        "statuses": {str(status): dict(style) for status, style in STATUS_STYLES.items()},
+        "statuses": {str(status): dict(style) for status, style in STATUS_STYLES.items()}
+        | {UNREPORTED: dict(UNREPORTED_STYLE)},
         "shapes": SHAPES,
         "centreWeight": CENTRE_WEIGHT,
         "cluster": CLUSTER_STYLE,

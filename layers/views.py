@@ -5,6 +5,7 @@ import datetime
 import orjson
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Min
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -20,16 +21,22 @@ from layers.forms import MapFilterForm
 from layers.locator import locator_svg
 from layers.maps import MAX_ZOOM, MIN_ZOOM, PROVINCE_CENTRE, PROVINCE_ZOOM, base_map
 from layers.standalone import inline_assets
-from layers.styles import STATUS_STYLES, map_styles, status_line_svg, status_symbol_svg
+from layers.styles import (
+    STATUS_STYLES,
+    UNREPORTED,
+    map_styles,
+    status_line_svg,
+    status_symbol_svg,
+)
 from layers.templatetags.mapformat import percent
 from projects import exports, queries
 from projects.access import can_see_unpublished, visible_projects
-from projects.geojson import features
-from projects.models import AdminUnit, Status
+from projects.geojson import features, unreported_label
+from projects.models import AdminUnit, ProgressReport, Status
 from projects.queries import Parameters
 
 # The map pages' own parameters: the filters their panel sets, and the view (lat, lon, z).
-MAP_FILTERS = {"q", "layer", "status", "agency", "admin_unit", "priority", "published"}
+MAP_FILTERS = {"q", "layer", "status", "agency", "admin_unit", "priority", "published", "as_of"}
 MAP_PARAMETERS = MAP_FILTERS | {"lat", "lon", "z"}
 EXPORT_PARAMETERS = MAP_PARAMETERS | set(queries.REST_FILTERS)
 
@@ -78,6 +85,9 @@ def _messages() -> dict[str, str]:
         "notGiven": _("not given"),
         "showOnMap": _("Show on map"),
         "noResults": _("No project matches these filters here."),
+        "unreported": unreported_label(),
+        "reportedOn": _("Reported on"),
+        "noReport": _("no report yet"),
     }
 
 
@@ -100,10 +110,12 @@ def _exports() -> list[dict]:
     return files
 
 
-def _map_context(request, view, *, planner: bool, standalone: bool = False) -> dict:
-    form = MapFilterForm(request.GET or None, planner=planner)
+def _map_context(request, view, *, planner: bool, standalone: bool = False, day=None) -> dict:
+    """`day` is the map's as_of (None: the current record, units in force today)."""
+    first = ProgressReport.objects.aggregate(first=Min("report_date"))["first"]
+    form = MapFilterForm(request.GET or None, planner=planner, day=day, first_day=first)
     centre, zoom, fit = view
-    base = base_map(centre=centre, zoom=zoom, tiles=not standalone)
+    base = base_map(centre=centre, zoom=zoom, tiles=not standalone, day=day)
     parts = base.parts
     layers = [
         {"slug": layer.slug, "sector": layer.sector.code, "name": layer.display_name,
@@ -135,6 +147,11 @@ def _map_context(request, view, *, planner: bool, standalone: bool = False) -> d
         "tileMaxZoom": TILES_MAX_ZOOM,
         "features": None,
         "fitBounds": base.province_bounds if fit else None,
+        "asOf": day.isoformat() if day else None,
+        # Units of the filter, with their validity: a new day drops a unit not in force then.
+        "unitPeriods": {
+            unit.code: [_iso(unit.valid_from), _iso(unit.valid_to)] for unit in form.units
+        },
     }
     legend = [
         {"value": value, "label": label, "symbol": status_symbol_svg(value),
@@ -142,6 +159,10 @@ def _map_context(request, view, *, planner: bool, standalone: bool = False) -> d
         for value, label in Status.choices
         if value in STATUS_STYLES
     ]  # fmt: skip
+    if day:
+        legend.append({"value": UNREPORTED, "label": unreported_label(),
+                       "symbol": status_symbol_svg(UNREPORTED),
+                       "line": status_line_svg(UNREPORTED)})  # fmt: skip
     return {
         "form": form,
         "exports": _exports(),
@@ -150,14 +171,28 @@ def _map_context(request, view, *, planner: bool, standalone: bool = False) -> d
         "legend": legend,
         "planner": planner,
         "standalone": standalone,
+        "as_of": day,
+        "latest_url": _without(request, "as_of"),
     }
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _without(request, name: str) -> str:
+    """This page's address without one parameter (the link back to the latest figures)."""
+    query = request.GET.copy()
+    query.pop(name, None)
+    return f"{request.path}?{query.urlencode()}"
 
 
 @read_only
 def public_map(request):
     """The public map: published projects and public fields only, whoever is looking."""
-    _query, view = _read(request, planner=False)
-    return render(request, "layers/map.html", _map_context(request, view, planner=False))
+    query, view = _read(request, planner=False)
+    context = _map_context(request, view, planner=False, day=query.as_of)
+    return render(request, "layers/map.html", context)
 
 
 @read_only
@@ -167,8 +202,9 @@ def planner_map(request):
         return redirect_to_login(request.get_full_path())
     if not can_see_unpublished(request.user):
         raise PermissionDenied
-    _query, view = _read(request, planner=True)
-    return render(request, "layers/map.html", _map_context(request, view, planner=True))
+    query, view = _read(request, planner=True)
+    context = _map_context(request, view, planner=True, day=query.as_of)
+    return render(request, "layers/map.html", context)
 
 
 @read_only
@@ -178,7 +214,7 @@ def export_map(request):
     # A file of the selection takes every filter of the list (links from the API work too).
     query, view = _read(request, planner=planner, accepted=EXPORT_PARAMETERS)
     user = request.user if planner else None
-    context = _map_context(request, view, planner=planner, standalone=True)
+    context = _map_context(request, view, planner=planner, standalone=True, day=query.as_of)
     selection = queries.select(user, query)
     count = selection.count()
     if count > queries.MAX_LIMIT:

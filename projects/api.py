@@ -32,7 +32,7 @@ from geo.errors import BadRequest, NotFound
 from projects import access, actions, exports, oc4ids, queries, writes
 from projects.access import can_see_unpublished
 from projects.caching import conditional
-from projects.geojson import INTERNAL, PROPERTIES, collection, unit_features
+from projects.geojson import AS_OF, INTERNAL, PROPERTIES, collection, unit_features
 from projects.models import PLAN_DATE, AdminUnit, Agency, Door, Project
 from projects.queries import REST_FILTERS, Parameters, ProjectQuery, read_query, select
 from projects.schema import ref
@@ -49,6 +49,8 @@ EXPORT_PARAMETERS = {*REST_FILTERS, "crs", "format"}
 SUMMARY_PARAMETERS = {*REST_FILTERS, "format"}
 OC4IDS_PARAMETERS = {*REST_FILTERS, "limit", "offset", "format"}
 PLAIN = {"format"}
+ONE_PARAMETERS = {"format", "as_of"}  # one project, as of a day (the map's tile popups)
+UNIT_PARAMETERS = {"format", "as_of"}
 
 
 def parameters(request, accepted) -> Parameters:
@@ -101,7 +103,7 @@ LIST_ONLY = [
                "small-scale maps (0–0.1).", {"type": "number", "minimum": 0, "maximum": 0.1}),
     _parameter("properties", "Only these properties, comma-separated (a lighter payload).",
                {"type": "array", "items": {"type": "string",
-                                           "enum": [*PROPERTIES, *INTERNAL]}}),
+                                           "enum": [*PROPERTIES, *AS_OF, *INTERNAL]}}),
 ]  # fmt: skip
 ERRORS = {
     400: OpenApiResponse(ref("Error"), description="A parameter is wrong: `parameter` names it"),
@@ -163,7 +165,9 @@ class GeoJSONParser(JSONParser):
     retrieve=extend_schema(
         summary="One project as a GeoJSON Feature",
         description='The `ETag` header is the project\'s version (`"v3"`): send it back in '
-        "`If-Match` to change or delete the project.",
+        "`If-Match` to change or delete the project. With `as_of`, its status and progress "
+        "as reported on that day.",
+        parameters=[_parameter("as_of", REST_FILTERS["as_of"])],
         responses={(200, GEOJSON): ref("ProjectFeature"), **NOT_FOUND},
     ),
     create=extend_schema(
@@ -222,7 +226,8 @@ class ProjectViewSet(viewsets.ViewSet):
         params, query = read_projects(request, LIST_PARAMETERS)
         limit, offset = queries.paging(params)
         simplify = params.number("simplify", 0, 0.1)
-        properties = params.choices("properties", [*PROPERTIES, *INTERNAL], _("property"))
+        properties = params.choices("properties", [*PROPERTIES, *AS_OF, *INTERNAL],
+                                    _("property"))  # fmt: skip
         params.check()
         projects = select(request.user, query)
 
@@ -264,8 +269,10 @@ class ProjectViewSet(viewsets.ViewSet):
         return conditional(request, build)
 
     def retrieve(self, request, code=None):
-        parameters(request, PLAIN).check()
-        projects = _one(request, code)
+        params = parameters(request, ONE_PARAMETERS)
+        as_of = params.day("as_of")
+        params.check()
+        projects = _one(request, code, as_of=as_of)
 
         def build():
             found = queries.page(
@@ -373,10 +380,10 @@ def _no_project(code: str) -> NotFound:
         "code": code[:40]})  # fmt: skip
 
 
-def _one(request, code: str):
+def _one(request, code: str, as_of=None):
     if not queries.PROJECT_CODE.fullmatch(code):
         raise _no_project(code)
-    return select(request.user, ProjectQuery(codes=(code,)))
+    return select(request.user, ProjectQuery(codes=(code,), as_of=as_of))
 
 
 def _require(request, ability: str, project: Project | None = None) -> None:
@@ -435,31 +442,38 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Administrative units in force when the plan was issued (GeoJSON)",
+        summary="Administrative units in force when the plan was issued, or on `as_of` "
+        "(GeoJSON)",
+        parameters=[_parameter("as_of", "A past date, YYYY-MM-DD: the units in force that day "
+                               "(districts until 30/06/2025, communes from 01/07/2025).")],
         responses={(200, GEOJSON): ref("AdminUnitFeatureCollection"), **ERRORS},
     ),
     retrieve=extend_schema(
-        summary="One administrative unit", responses={(200, GEOJSON): ref("AdminUnitFeature"),
-                                                      **NOT_FOUND}),
+        summary="One administrative unit",
+        parameters=[_parameter("as_of", "A past date, YYYY-MM-DD: the unit of that code in "
+                               "force that day.")],
+        responses={(200, GEOJSON): ref("AdminUnitFeature"), **NOT_FOUND}),
 )  # fmt: skip
 class AdminUnitViewSet(viewsets.ViewSet):
-    """The province and its former districts (valid until 30 June 2025), as GeoJSON."""
+    """The province and its former districts (valid until 30 June 2025), or the units in force
+    on `as_of`, as GeoJSON."""
 
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
     renderer_classes = [JSONRenderer, GeoJSONRenderer]
 
-    def _units(self):
-        return AdminUnit.objects.valid_on(PLAN_DATE).order_by("level", "code")
+    def _units(self, request):
+        params = parameters(request, UNIT_PARAMETERS)
+        day = params.day("as_of")
+        params.check()
+        return AdminUnit.objects.valid_on(day or PLAN_DATE).order_by("level", "code")
 
     def list(self, request):
-        parameters(request, PLAIN).check()
-        rows = unit_features(self._units())
+        rows = unit_features(self._units(request))
         return conditional(request, lambda: HttpResponse(collection(rows), content_type=GEOJSON))
 
     def retrieve(self, request, code=None):
-        parameters(request, PLAIN).check()
-        rows = unit_features(self._units().filter(code=code[:16]))
+        rows = unit_features(self._units(request).filter(code=code[:16]))
         if not rows:
             raise NotFound(_("No administrative unit has the code “%(code)s”.") % {
                 "code": code[:16]})  # fmt: skip
@@ -549,6 +563,8 @@ class OC4IDSView(APIView):
         params.check()
         projects = select(request.user, query)
         cycles = access.report_cycles_in_oc4ids(request.user)
+        if query.as_of:  # as of a day: the cycles whose deadline had come by then
+            cycles = [cycle for cycle in cycles if cycle.deadline <= query.as_of]
 
         def build():
             chosen = list(oc4ids.prefetched(projects[offset : offset + limit]))
@@ -560,11 +576,10 @@ class OC4IDSView(APIView):
                 ),
             )
             releases = [
-                oc4ids.project_release(
-                    p, geometry=orjson.loads(p.geom.geojson), reporting=reporting.get(p.pk)
-                )
+                oc4ids.project_release(p, geometry=orjson.loads(p.geom.geojson),
+                                       reporting=reporting.get(p.pk), as_of=query.as_of)
                 for p in chosen
-            ]
+            ]  # fmt: skip
             body = oc4ids.package(releases, uri=request.build_absolute_uri())
             return HttpResponse(orjson.dumps(body), content_type="application/json")
 

@@ -37,7 +37,7 @@ from pyogrio.raw import write as ogr_write
 from geo.crs import STORAGE_SRID, decimals
 from geo.db import GeometryType
 from projects import queries
-from projects.geojson import PROPERTIES, features
+from projects.geojson import AS_OF, PROPERTIES, features, is_as_of
 
 BATCH = 1000  # rows per query when streaming
 
@@ -62,8 +62,10 @@ FIELD_NAMES = {
     "is_illustrative": "illustr",
     "url": "url",
     "is_published": "published",
+    "as_of": "as_of",
+    "reported_on": "reported",
 }
-DATES = {"planned_start", "planned_end"}
+DATES = {"planned_start", "planned_end", "as_of", "reported_on"}
 NUMBERS = {"progress_pct"}
 BOOLEANS = {"is_illustrative", "is_published"}
 # PostGIS GeometryType() → (GDAL geometry type, layer suffix)
@@ -74,8 +76,8 @@ KINDS = {
 }
 
 
-def columns(internal: bool) -> list[str]:
-    return PROPERTIES + (["is_published"] if internal else [])
+def columns(internal: bool, as_of: bool = False) -> list[str]:
+    return PROPERTIES + (AS_OF if as_of else []) + (["is_published"] if internal else [])
 
 
 def _batches(projects, **options) -> Iterator[list[dict]]:
@@ -120,7 +122,7 @@ def _csv_value(name: str, value):
 
 
 def stream_csv(projects, *, internal: bool, srid: int = STORAGE_SRID) -> Iterator[bytes]:
-    names = columns(internal)
+    names = columns(internal, is_as_of(projects))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([*names, "lon", "lat", "wkt"])
@@ -172,7 +174,7 @@ def _column(name: str, values: list) -> np.ndarray:
 
 
 def table(projects, *, internal: bool, srid: int = STORAGE_SRID) -> Table:
-    names = columns(internal)
+    names = columns(internal, is_as_of(projects))
     rows = features(projects, internal=internal, properties=names)
     geometry = Transform("geom", srid) if srid != STORAGE_SRID else "geom"
     shapes = {
@@ -312,6 +314,8 @@ def selection_name(query, prefix: str = "du-an") -> str:
     parts.extend(query.words[:3])
     if query.bbox:
         parts.append("vung")  # an area of the map, not the province
+    if query.as_of:
+        parts.append(f"den-ngay-{query.as_of:%Y%m%d}")  # "as of" the day
     text = "-".join([prefix, *parts]).replace("đ", "d").replace("Đ", "D").replace("_", "-")
     stem = slugify(text)[:80].strip("-")
     return stem or prefix

@@ -10,9 +10,10 @@ from functools import lru_cache
 
 import orjson
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
-from django.db.models import F
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from geo.crs import STORAGE_SRID, decimals
 from geo.db import FlipCoordinates, ForcePolygonCCW, PgCast, SimplifyPreserveTopology
@@ -26,6 +27,9 @@ PROPERTIES = [
 ]  # fmt: skip
 # What planners see besides: whether the public sees it, and where it is on its way there.
 INTERNAL = ["is_published", "publication"]
+# What a selection `as_of` a day adds (docs/as-of.md): that day, and the date of the report
+# whose status and progress are shown (null when the project had no report by then).
+AS_OF = ["as_of", "reported_on"]
 
 
 def geometry_json(geom="geom", *, simplify=None, srid=STORAGE_SRID, flip=False):
@@ -74,6 +78,29 @@ DIRECT = {
     "is_published": F("is_published"),
     "publication": F("publication"),
 }
+# The same properties read from a selection's state on a day (ProjectQuerySet.as_of): status
+# and progress as reported then, and illustrative when the project or that report is.
+DIRECT_AS_OF = {
+    **DIRECT,
+    "status": F("as_of_status"),
+    "progress_pct": PgCast("as_of_progress", "float8"),
+    "is_illustrative": Case(
+        When(Q(is_illustrative=True) | Q(as_of_illustrative=True), then=Value(True)),
+        default=Value(False),
+    ),
+    "as_of": PgCast("as_of_day", "text"),
+    "reported_on": PgCast("as_of_reported", "text"),
+}
+
+
+def is_as_of(queryset) -> bool:
+    """Whether the queryset carries its projects' state on a day (ProjectQuerySet.as_of)."""
+    return "as_of_status" in queryset.query.annotations
+
+
+def unreported_label() -> str:
+    """What a project with no report by the day asked for shows instead of a status."""
+    return _("No report by this date")
 
 
 def features(
@@ -87,16 +114,19 @@ def features(
     `properties` keeps only those; `stamp` (DataVersion.current()) lets small lookups be reused.
     Direct columns are zipped into each dict in C; derived ones are added only when wanted.
     """
-    allowed = PROPERTIES + (INTERNAL if internal else [])
+    as_of = is_as_of(queryset)
+    columns = DIRECT_AS_OF if as_of else DIRECT
+    allowed = PROPERTIES + (AS_OF if as_of else []) + (INTERNAL if internal else [])
     wanted = [p for p in properties if p in allowed] if properties else allowed
-    direct = [p for p in wanted if p in DIRECT]
+    direct = [p for p in wanted if p in columns]
     derived = set(wanted) - set(direct)
     english = (get_language() or "vi").startswith("en")
     sectors, agencies = _names(stamp or DataVersion.current(), english)
     status_labels = {value: str(label) for value, label in Status.choices}
+    status_labels[None] = unreported_label()
     prefix, _code, suffix = reverse("project-page", kwargs={"code": "CODE"}).partition("CODE")
     rows = queryset.values_list(
-        *(DIRECT[p] for p in direct), "code", "status", "sector_id", "lead_agency_id",
+        *(columns[p] for p in direct), "code", columns["status"], "sector_id", "lead_agency_id",
         geometry_json(simplify=simplify, srid=srid, flip=flip),
     )  # fmt: skip
     count = len(direct)
@@ -112,7 +142,7 @@ def features(
             if "status_label" in derived:
                 values["status_label"] = status_labels[status]
             if "oc4ids_status" in derived:
-                values["oc4ids_status"] = OC4IDS_STATUS[status]
+                values["oc4ids_status"] = OC4IDS_STATUS[status] if status else None
             if "url" in derived:
                 values["url"] = f"{prefix}{code}{suffix}"
             if properties:  # "sector" alone must not bring "sector_name" along

@@ -14,7 +14,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
-from django.db.models import F, Max, Q, Sum, Value
+from django.db.models import F, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Concat
 from django.db.models.lookups import In
 from django.urls import reverse
@@ -82,6 +82,18 @@ def _valid_period_check() -> models.CheckConstraint:
 
 
 class AdminUnitQuerySet(ValidityQuerySet):
+    def below_province_on(self, day: datetime.date, *, latest_before: bool = False):
+        """The districts or communes in force on `day`. With `latest_before`, when none is
+        loaded for that day (the post-reform communes not imported yet), the last ones in force
+        before it instead: their `valid_to` says until when (docs/as-of.md)."""
+        below = self.exclude(level=AdminLevel.PROVINCE)
+        units = below.valid_on(day)
+        if latest_before and not units.exists():
+            last = below.filter(valid_to__lt=day).aggregate(last=Max("valid_to"))["last"]
+            if last is not None:
+                return below.filter(valid_to=last)
+        return units
+
     def plan_province(self):
         """Bình Định as the plan knew it (None until the boundaries are loaded)."""
         return (
@@ -368,6 +380,24 @@ class ProjectQuerySet(models.QuerySet):
 
     def with_relations(self):
         return self.select_related("sector", "lead_agency")
+
+    def as_of(self, day: datetime.date):
+        """Each project with its state as reported on `day` (docs/as-of.md): the status,
+        progress, date and illustrative flag of its latest progress report dated on or before
+        `day`, all None when it had none by then (no status or percentage is invented).
+
+        Set-based: each annotation is a correlated subquery that reads one entry of the
+        (project, report_date) unique index backwards, whatever the number of projects."""
+        latest = ProgressReport.objects.filter(
+            project=OuterRef("pk"), report_date__lte=day
+        ).order_by("-report_date")
+        return self.annotate(
+            as_of_day=Value(day, output_field=models.DateField()),
+            as_of_status=Subquery(latest.values("status")[:1]),
+            as_of_progress=Subquery(latest.values("progress_pct")[:1]),
+            as_of_reported=Subquery(latest.values("report_date")[:1]),
+            as_of_illustrative=Subquery(latest.values("is_illustrative")[:1]),
+        )
 
 
 class Project(BilingualName):

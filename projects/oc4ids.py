@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 
 from projects.models import (
+    OC4IDS_STATUS,
     ProgressReport,
     ProjectAgency,
     Submission,
@@ -71,9 +72,20 @@ def _party(agency, roles: list[str]) -> dict:
     }
 
 
-def project_release(project, *, geometry: dict, reporting: dict | None = None) -> dict:
+def _in_force(unit, day: datetime.date) -> bool:
+    return (unit.valid_from is None or unit.valid_from <= day) and (
+        unit.valid_to is None or unit.valid_to >= day
+    )
+
+
+def project_release(project, *, geometry: dict, reporting: dict | None = None,
+                    as_of: datetime.date | None = None) -> dict:  # fmt: skip
     """One project in OC4IDS form. `geometry` is its GeoJSON geometry (WGS 84); `reporting`
-    its milestones and documents (`reporting_parts`)."""
+    its milestones and documents (`reporting_parts`).
+
+    `as_of` (the project then carries ProjectQuerySet.as_of's annotations) gives the project as
+    reported on that day: its status then (none before its first report), the progress
+    observations up to then, the units in force then, a completion only if it had happened."""
     parties = {project.lead_agency.code: _party(project.lead_agency, ["publicAuthority"])}
     for participation in project.participations.all():
         role = PARTY_ROLES[participation.role]
@@ -82,6 +94,11 @@ def project_release(project, *, geometry: dict, reporting: dict | None = None) -
             party["roles"].append(role)
     units = [u for u in project.admin_units.all() if u.level != "province"]
     reports = [r for r in project.progress_reports.all() if r.progress_pct is not None]
+    status = project.oc4ids_status
+    if as_of is not None:
+        units = [u for u in units if _in_force(u, as_of)]
+        reports = [r for r in reports if r.report_date <= as_of]
+        status = OC4IDS_STATUS[project.as_of_status] if project.as_of_status else None
     capital = project.capital_source_labels()
     release = {
         "id": project_id(project.code),
@@ -90,7 +107,7 @@ def project_release(project, *, geometry: dict, reporting: dict | None = None) -
         "identifiers": [{"id": project.code, "scheme": "VN-BD-PROJECT"}],
         "title": project.name,
         "description": project.description or project.description_en,
-        "status": project.oc4ids_status,
+        "status": status,
         "type": project.project_type,
         "sector": project.effective_oc4ids_sectors,
         "additionalClassifications": [
@@ -153,7 +170,8 @@ def project_release(project, *, geometry: dict, reporting: dict | None = None) -
         if reports
         else [],
     }
-    if project.actual_end and project.oc4ids_status in ("completion", "maintenance"):
+    ended = project.actual_end and (as_of is None or project.actual_end <= as_of)
+    if ended and status in ("completion", "maintenance"):
         release["completion"] = {"endDate": _datetime(project.actual_end)}
     release.update(reporting or {})
     return _compact(release)

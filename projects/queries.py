@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from geo import crs as crs_table
@@ -77,6 +78,11 @@ FILTERS = {
     "max_progress": "Maximum physical progress, 0–100 %.",
     "published": "true or false: published projects only, or unpublished only (planners).",
     "code": "Project codes, comma-separated (e.g. GT-01,GT-02).",
+    "as_of": "A past date, YYYY-MM-DD (Vietnamese calendar, today at the latest): each "
+    "project's status and progress as reported on that day (its latest progress report dated "
+    "then or before; null when it had none, never a guessed value), `status` and the progress "
+    "filters read against them, and `admin_unit` must name a unit in force that day. Without "
+    "it, the projects' current record. See docs/as-of.md.",
 }
 REST_PERIOD = {
     "year_from": "Planned to end in or after this year (undated projects are kept).",
@@ -86,7 +92,8 @@ REST_PERIOD = {
 REST_FILTERS = {**FILTERS, **REST_PERIOD}
 OGC_PERIOD = {
     "datetime": "RFC 3339 instant or interval (start/end, `..` open) meeting the planned "
-    "period; dates without an offset are Vietnamese dates; undated ends are open.",
+    "period (the collections' temporal extent); dates without an offset are Vietnamese dates; "
+    "undated ends are open. To see the projects as reported on a date, use `as_of`.",
 }
 
 
@@ -115,6 +122,7 @@ PARAMETER_SCHEMAS = {
     "year_from": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
     "year_to": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
     "datetime": {"type": "string"},
+    "as_of": {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
     "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
     "offset": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
 }
@@ -140,6 +148,8 @@ class ProjectQuery:
     min_progress: Decimal | None = None
     max_progress: Decimal | None = None
     published: bool | None = None
+    # The day whose reported state is asked for (status, progress, units); None: the record.
+    as_of: datetime.date | None = None
 
 
 @dataclass
@@ -354,6 +364,38 @@ class Parameters:
                 "crs": f"EPSG:{srid}"})  # fmt: skip
             return None
 
+    # -- dates --
+
+    def day(self, name: str = "as_of") -> datetime.date | None:
+        """A past calendar date written YYYY-MM-DD (today in Việt Nam at the latest)."""
+        value = self.raw(name, typed=True)
+        if value is None:
+            return None
+        match = _DAY.fullmatch(value)
+        day = None
+        if match:
+            try:
+                day = datetime.date(int(match["y"]), int(match["m"]), int(match["d"]))
+            except ValueError:
+                self.fail(name, _("“%(name)s”: %(value)s is not a real date.") % {
+                    "name": name, "value": value[:20]})  # fmt: skip
+                return None
+        if day is None:
+            self.fail(name, _("“%(name)s” must be a date written YYYY-MM-DD, e.g. 2025-06-30.") % {
+                "name": name})  # fmt: skip
+            return None
+        today = timezone.localdate()
+        if day > today:
+            self.fail(name, _("“%(name)s” is in the future (%(day)s): reports are known up to "
+                              "today, %(today)s.") % {
+                "name": name, "day": f"{day:%d/%m/%Y}", "today": f"{today:%d/%m/%Y}"})  # fmt: skip
+            return None
+        if day.year < FIRST_YEAR:
+            self.fail(name, _("“%(name)s” must be in %(year)s or later.") % {
+                "name": name, "year": FIRST_YEAR})  # fmt: skip
+            return None
+        return day
+
     # -- periods --
 
     def years(self) -> tuple[datetime.date | None, datetime.date | None] | None:
@@ -379,6 +421,7 @@ class Parameters:
 
 
 _DATE = r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
+_DAY = re.compile(_DATE, re.ASCII)
 _INSTANT = re.compile(
     _DATE + r"(?:[Tt](?P<H>\d{2}):(?P<M>\d{2}):(?P<S>\d{2})(?:\.\d{1,9})?"
     r"(?P<tz>[Zz]|[+-]\d{2}:\d{2}))?",
@@ -444,10 +487,10 @@ def read_query(params: Parameters, *, user, bbox_crs: str | None = None, period=
     if bad_codes:
         params.fail("code", _("“%(value)s” is not a project code like GT-01.") % {
             "value": bad_codes[0][:40]})  # fmt: skip
+    as_of = params.day("as_of")
     unit = params.text("admin_unit", max_length=16) or None
-    if unit and not AdminUnit.objects.filter(code=unit).exists():
-        params.fail("admin_unit", _("No administrative unit has the code “%(code)s”.") % {
-            "code": unit})  # fmt: skip
+    if unit:
+        _check_unit(params, unit, as_of)
     low = params.number("min_progress", 0, 100)
     high = params.number("max_progress", 0, 100)
     words = tuple(params.text("q").split())
@@ -473,7 +516,21 @@ def read_query(params: Parameters, *, user, bbox_crs: str | None = None, period=
         min_progress=Decimal(str(low)) if low is not None else None,
         max_progress=Decimal(str(high)) if high is not None else None,
         published=params.boolean("published"),
+        as_of=as_of,
     )
+
+
+def _check_unit(params: Parameters, code: str, day: datetime.date | None) -> None:
+    """A unit filter names a unit that exists, and on `as_of`, one in force that day."""
+    units = AdminUnit.objects.filter(code=code)
+    if not units.exists():
+        params.fail("admin_unit", _("No administrative unit has the code “%(code)s”.") % {
+            "code": code})  # fmt: skip
+    elif day is not None and not units.valid_on(day).exists():
+        params.fail("admin_unit", _(
+            "The administrative unit “%(code)s” was not in force on %(day)s (the 2025 reform "
+            "replaced the districts with communes on 1 July 2025): choose a unit of that day.")
+            % {"code": code, "day": f"{day:%d/%m/%Y}"})  # fmt: skip
 
 
 def _agency(params: Parameters, name: str) -> tuple[str, ...]:
@@ -505,7 +562,14 @@ def bbox_area(bbox) -> MultiPolygon:
 
 
 def apply(projects, query: ProjectQuery):
-    """Narrow a queryset of projects by a query (visibility is the caller's: see select())."""
+    """Narrow a queryset of projects by a query (visibility is the caller's: see select()).
+
+    With `as_of`, the projects carry their reported state of that day (ProjectQuerySet.as_of)
+    and the status and progress filters read it; every surface's output reads it too."""
+    status, progress = "status", "progress_pct"
+    if query.as_of:
+        projects = projects.as_of(query.as_of)
+        status, progress = "as_of_status", "as_of_progress"
     if query.bbox:
         # && uses the spatial index; ST_Intersects keeps works that cross the box.
         projects = projects.filter(geom__intersects=bbox_area(query.bbox))
@@ -513,7 +577,7 @@ def apply(projects, query: ProjectQuery):
         projects = projects.filter(sector__layer__slug__in=query.layers)
     for values, lookup in (
         (query.sectors, "sector__code__in"),
-        (query.statuses, "status__in"),
+        (query.statuses, f"{status}__in"),
         (query.priorities, "priority__in"),
         (query.project_types, "project_type__in"),
         (query.precisions, "location_precision__in"),
@@ -530,10 +594,12 @@ def apply(projects, query: ProjectQuery):
         )  # fmt: skip
     if query.admin_unit:
         through = projects.model.admin_units.through
+        units = AdminUnit.objects.filter(code=query.admin_unit)
+        if query.as_of:
+            units = units.valid_on(query.as_of)
         projects = projects.filter(
-            Exists(through.objects.filter(project=OuterRef("pk"),
-                                          adminunit__code=query.admin_unit))
-        )  # fmt: skip
+            Exists(through.objects.filter(project=OuterRef("pk"), adminunit__in=units))
+        )
     if query.words:
         projects = search.narrow(projects, query.words)
     if query.period:
@@ -544,9 +610,9 @@ def apply(projects, query: ProjectQuery):
         if end:
             projects = projects.filter(Q(planned_start__lte=end) | Q(planned_start__isnull=True))
     if query.min_progress is not None:
-        projects = projects.filter(progress_pct__gte=query.min_progress)
+        projects = projects.filter(**{f"{progress}__gte": query.min_progress})
     if query.max_progress is not None:
-        projects = projects.filter(progress_pct__lte=query.max_progress)
+        projects = projects.filter(**{f"{progress}__lte": query.max_progress})
     if query.published is not None:
         projects = projects.filter(is_published=query.published)
     return projects

@@ -29,9 +29,16 @@ PROJECT_PROPERTIES = {
     "sector": {**STRING, "description": "Sector code."},
     "sector_name": {**STRING, "description": "Sector name in the response's language."},
     "project_type": {"type": "string", "enum": list(ProjectType.values)},
-    "status": {"type": "string", "enum": list(Status.values)},
-    "status_label": {**STRING, "description": "Status in the response's language."},
-    "oc4ids_status": {"type": "string", "enum": sorted(set(OC4IDS_STATUS.values()))},
+    # Null only in an answer `as_of` a day before the project's first report (docs/as-of.md).
+    "status": _nullable({"type": "string", "enum": [*Status.values, None]}),
+    "status_label": {
+        **STRING,
+        "description": "Status in the response's language (with "
+        "`as_of`: “No report by this date” when the status is null).",
+    },
+    "oc4ids_status": _nullable(
+        {"type": "string", "enum": [*sorted(set(OC4IDS_STATUS.values())), None]}
+    ),
     "progress_pct": _nullable({"type": "number", "minimum": 0, "maximum": 100}),
     "lead_agency": {**STRING, "description": "Lead agency code."},
     "lead_agency_name": STRING,
@@ -45,6 +52,14 @@ PROJECT_PROPERTIES = {
     },
     "url": {**STRING, "description": "The project's page on this site (a path)."},
     "is_published": {"type": "boolean", "description": "Planners only."},
+    "as_of": {**DATE, "description": "With `as_of` only: the day asked for."},
+    "reported_on": _nullable(
+        {
+            **DATE,
+            "description": "With `as_of` only: the date of the "
+            "report whose status and progress are shown (null: none yet).",
+        }
+    ),
     "publication": {
         "type": "string",
         "enum": list(Publication.values),

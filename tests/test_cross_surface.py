@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {"GT-01", "TM-01", "YT-01", "VH-01"}  # published, in public layers
 EVERYTHING = PUBLIC | {"GT-02", "YT-02", "DN-01"}
 # The map pages take the filters of their panel only (layers.views.MAP_FILTERS).
-MAP_FILTERS = {"q", "layer", "status", "agency", "admin_unit", "priority", "published"}
+MAP_FILTERS = {"q", "layer", "status", "agency", "admin_unit", "priority", "published", "as_of"}
 
 SELECTIONS = [
     "",
@@ -56,6 +56,8 @@ SELECTIONS = [
     "admin_unit=542",
     "priority=2045",
     "sector=YT,DN",
+    "as_of=2025-06-30",  # the world has no reports: every project, none with a status
+    "as_of=2025-06-30&admin_unit=540",
 ]
 PLANNER_ONLY = ["published=false", "layer=power", "status=in_operation,proposed"]
 

@@ -1,7 +1,9 @@
 /* The project map: loads projects for the current view from the API (or from the page, in an
  * exported file), draws them with status symbology, and keeps the filters and the view in the
  * URL so that a link shows the same map. Above a few thousand projects in view it draws one
- * set of vector tiles (every sector in each tile). No framework, no CDN. */
+ * set of vector tiles (every sector in each tile). A map as of a day (`as_of`, a field of the
+ * filter form) asks every request for that day; choosing another day reloads the page, whose
+ * boundaries and unit choices are those in force then (docs/as-of.md). No framework, no CDN. */
 /* global L */
 (function () {
   'use strict';
@@ -38,13 +40,15 @@
     return node;
   }
   function nameOf(props) { return english && props.name_en ? props.name_en : props.name; }
-  function statusLabel(status) { return config.statusLabels[status] || status; }
+  // A map as of a day shows a project with no report by then without a status.
+  function statusKey(status) { return status || 'unreported'; }
+  function statusLabel(status) { return status ? config.statusLabels[status] || status : msg.unreported; }
   // What a marker, a shape or a list button is called: the name and the status, as text.
   function accessibleName(props) { return `${props.code} ${nameOf(props)} — ${statusLabel(props.status)}`; }
 
   // ---- symbology (layers/styles.py: colour means status, and never alone) ---------------
   function symbolSvg(status, size) {
-    const style = styles[status];
+    const style = styles[statusKey(status)];
     return `<svg width="${size}" height="${size}" viewBox="0 0 20 20" fill="${style.color}" ` +
       `stroke="${style.color}" stroke-width="1.5" aria-hidden="true" focusable="false">` +
       `${config.styles.shapes[style.shape]}</svg>`;
@@ -53,14 +57,14 @@
   function pointIcon(props) {
     return L.divIcon({
       html: symbolSvg(props.status, 22),
-      className: 'project-marker status-' + props.status + (unpublished(props) ? ' unpublished' : ''),
+      className: 'project-marker status-' + statusKey(props.status) + (unpublished(props) ? ' unpublished' : ''),
       iconSize: [22, 22],
       iconAnchor: [11, 11],
       popupAnchor: [0, -10],
     });
   }
   function lineStyle(props) {
-    const style = styles[props.status];
+    const style = styles[statusKey(props.status)];
     return {
       color: style.color,
       weight: style.weight,
@@ -68,7 +72,7 @@
       dashArray: style.dash || null,
       fillColor: style.color,
       fillOpacity: 0.16,
-      className: 'project-shape status-' + props.status + (unpublished(props) ? ' unpublished' : ''),
+      className: 'project-shape status-' + statusKey(props.status) + (unpublished(props) ? ' unpublished' : ''),
     };
   }
   function centreStyle() {
@@ -93,6 +97,9 @@
     status.innerHTML = symbolSvg(props.status, 14);
     status.append(' ' + statusLabel(props.status));
     fact(msg.status, status);
+    if (config.asOf) {
+      fact(msg.reportedOn, props.reported_on ? date(props.reported_on) : msg.noReport);
+    }
     const progress = el('div', {class: 'progress'});
     if (props.progress_pct === null || props.progress_pct === undefined) {
       progress.textContent = msg.notGiven;
@@ -247,7 +254,7 @@
         layer = L.geoJSON(feature, {style: () => lineStyle(props), renderer: renderer, pane: 'projects'});
         bind(layer);
         projectsLayer.addLayer(layer);
-        if (styles[props.status].centre) {
+        if (styles[statusKey(props.status)].centre) {
           projectsLayer.addLayer(L.geoJSON(feature, {style: centreStyle, renderer: renderer,
             pane: 'projects', interactive: false}));
         }
@@ -292,18 +299,19 @@
     },
   });
   function tileStyle(properties) {
-    const style = styles[properties.status] || styles.proposed;
+    const style = styles[statusKey(properties.status)] || styles.unreported;
     const dimension = properties.kind;
     // A radius over 10 px: Leaflet then places the click where the mouse is (a tile point has
     // no position of its own to read, and reading it throws).
-    if (dimension === 1) { return {icon: tileIcon(properties.status), radius: 11}; }
+    if (dimension === 1) { return {icon: tileIcon(statusKey(properties.status)), radius: 11}; }
     return {weight: dimension === 2 ? style.weight - 1 : 2.5, color: style.color,
       dashArray: style.dash || null, fill: dimension === 3, fillColor: style.color, fillOpacity: 0.16};
   }
   function tilePopup(event) {
     const code = event.layer.properties.code;
     const popup = L.popup(popupOptions()).setLatLng(event.latlng).setContent(msg.loading).openOn(map);
-    fetch(`${config.apiUrl}${encodeURIComponent(code)}/`, {headers: {Accept: 'application/json'},
+    const day = config.asOf ? `?as_of=${config.asOf}` : '';
+    fetch(`${config.apiUrl}${encodeURIComponent(code)}/${day}`, {headers: {Accept: 'application/json'},
       credentials: 'same-origin'})
       .then((response) => { if (!response.ok) { throw new Error(response.status); } return response.json(); })
       .then((feature) => popup.setContent(popupContent(feature.properties)))
@@ -448,12 +456,14 @@
     const data = new FormData(form);
     const lists = {};
     for (const [key, value] of data.entries()) {
-      if (key === 'layer' || value === '') { continue; }
+      // The day is the page's, not what the date field holds before it is applied.
+      if (key === 'layer' || key === 'as_of' || value === '') { continue; }
       if (key === 'status') { (lists[key] = lists[key] || []).push(value); } else { params.set(key, value.trim()); }
     }
     Object.entries(lists).forEach(([key, values]) => params.set(key, values.join(',')));
     const layers = activeLayers();
     if (layers) { params.set('layer', layers); }
+    if (config.asOf) { params.set('as_of', config.asOf); }
     return params;
   }
   function permalink() {
@@ -484,6 +494,12 @@
     if (config.features) { return; }
     const url = `${window.location.pathname}?${permalink()}`;
     window.history.replaceState(null, '', url);
+    const latest = document.querySelector('[data-latest]');
+    if (latest) {
+      const params = permalink();
+      params.delete('as_of');
+      latest.href = `${window.location.pathname}?${params}`;
+    }
     document.querySelectorAll('input[name="next"]').forEach((input) => { input.value = url; });
   }
   // Every export link follows the whole selection (sector toggles included). Formats built in
@@ -611,8 +627,47 @@
 
   // ---- wiring ---------------------------------------------------------------------------
   let typing = null;
+  // ---- the day of the map: another day is another page (boundaries and units of that day) --
+  const dayInput = form.querySelector('input[name="as_of"]');
+  let dayTimer = null;
+  function chosenDay() {
+    if (!dayInput) { return config.asOf || ''; }
+    const value = dayInput.value;  // '' or YYYY-MM-DD, whatever the browser shows
+    if (value && ((dayInput.min && value < dayInput.min) || (dayInput.max && value > dayInput.max))) {
+      return null;  // out of bounds: the browser says so; keep the map as it is
+    }
+    return value;
+  }
+  function dayChanged() {
+    const day = chosenDay();
+    return day !== null && day !== (config.asOf || '');
+  }
+  function goToDay() {
+    const day = chosenDay();
+    if (day === null) { return; }
+    const params = permalink();
+    if (day) { params.set('as_of', day); } else { params.delete('as_of'); }
+    // A unit not in force on the new day cannot filter it: leave it out.
+    const unit = params.get('admin_unit');
+    const period = unit && config.unitPeriods[unit];
+    const on = day || (dayInput && dayInput.max) || '9999-12-31';  // max: today, in Việt Nam
+    if (period && ((period[0] && on < period[0]) || (period[1] && on > period[1]))) {
+      params.delete('admin_unit');
+    }
+    document.body.classList.add('loading');
+    window.location.assign(`${window.location.pathname}?${params}`);
+  }
+  if (dayInput) {
+    // A date typed digit by digit is a valid date several times on the way: wait for a pause.
+    dayInput.addEventListener('change', () => {
+      clearTimeout(dayTimer);
+      if (dayChanged()) { dayTimer = setTimeout(goToDay, 900); }
+    });
+  }
+
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    if (dayChanged()) { clearTimeout(dayTimer); goToDay(); return; }
     pendingFit = Boolean((new FormData(form).get('q') || '').trim());
     summaryKey = '';
     load(true);
@@ -620,6 +675,7 @@
   });
   form.addEventListener('change', (event) => {
     if (config.features && event.target.name === 'layer') { draw({features: config.features}); return; }
+    if (event.target.name === 'as_of') { return; }  // another page: see goToDay
     if (event.target.name !== 'q') { load(true); }
   });
   form.addEventListener('input', (event) => {
