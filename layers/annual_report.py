@@ -442,8 +442,9 @@ def _summary(w: _Writer, report: AnnualReport) -> None:
     lines = ", ".join(f"{report.task_progress_labels[k].lower()} {t.task_lines[k]}"
                       for k in TaskProgress.values)  # fmt: skip
     w.paragraph(
-        f"Về nhiệm vụ: {t.tasks_reported}/{t.tasks} nhiệm vụ của Kế hoạch được báo cáo; theo "
-        f"các báo cáo của cơ quan, đơn vị: {lines}."
+        f"Về nhiệm vụ: {t.tasks_reported}/{t.tasks} nhiệm vụ của Kế hoạch được báo cáo, qua "
+        f"{sum(t.task_lines.values())} lượt báo cáo của các cơ quan, đơn vị (một nhiệm vụ có "
+        f"thể do nhiều cơ quan cùng báo cáo): {lines}."
     )
     if note := _illustrative_note(report):
         w.paragraph(note, italic=True, bold=True)
