@@ -30,7 +30,6 @@ from geo.errors import Conflict, Forbidden, ServiceError
 from projects import access, bulk, history
 from projects.models import (
     EDITABLE_SUBMISSION_STATUSES,
-    AdminUnit,
     Agency,
     AgencyRole,
     Door,
@@ -53,6 +52,7 @@ from projects.models import (
 __all__ = [
     "Door",
     "accept_submission",
+    "assign_admin_units",
     "close_cycle",
     "open_cycle",
     "return_submission",
@@ -69,7 +69,6 @@ __all__ = [
     "delete_project",
     "publish",
     "record_progress",
-    "refresh_admin_units",
     "restore_deleted_project",
     "restore_version",
     "return_to_draft",
@@ -191,12 +190,14 @@ PLAN_TASK_FIELDS = _editable(PlanTask)
 # ---- projects -----------------------------------------------------------------------------------
 
 
-def refresh_admin_units(project: Project) -> None:
-    """Link the project to every district- or commune-level unit its geometry touches."""
-    units = AdminUnit.objects.exclude(level=AdminUnit.Level.PROVINCE).filter(
-        geom__intersects=project.geom
-    )
-    project.admin_units.set(units)
+def assign_admin_units(projects: Iterable[Project] | None = None) -> int:
+    """Link each project (every project when None) to every unit below the province whose
+    boundary touches its geometry, across all validity periods: the former districts and the
+    communes that followed them alike, so a question about any date finds its units
+    (Project.units_on). Set-based (projects.bulk). Run after a project's geometry is
+    written and after units are loaded (docs/admin-units.md). Returns the links written."""
+    ids = None if projects is None else [project.pk for project in projects]
+    return bulk.assign_admin_units(ids)
 
 
 def _wanted_participations(pairs: Iterable[tuple[Agency, str]]) -> set[tuple[int, str]]:
@@ -249,7 +250,7 @@ def create_project(
         wanted = _wanted_participations(participations)
         project.save(force_insert=True)
         _write_participations(project, wanted)
-        refresh_admin_units(project)
+        assign_admin_units([project])
     return project
 
 
@@ -284,7 +285,7 @@ def update_project(
         if wanted is not None:
             _write_participations(project, wanted)
         if "geom" in values:
-            refresh_admin_units(project)
+            assign_admin_units([project])
     return project
 
 
@@ -539,7 +540,7 @@ def restore_deleted_project(
                 _("%(code)s has already been restored.") % {"code": event.code}
             ) from None
         _write_participations(project, {(a.pk, role) for a, role in state.participations})
-        refresh_admin_units(project)
+        assign_admin_units([project])
     return project
 
 

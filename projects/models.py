@@ -28,7 +28,8 @@ from geo.db import DateRange, GeometryType, SearchText
 from geo.validation import clean_geometry, diagnose
 
 PLAN_DATE = datetime.date(2024, 6, 1)  # the plan's units are those in force when it was issued
-PLAN_PROVINCE_CODE = "52"  # Bình Định (GSO)
+PLAN_PROVINCE_CODE = "52"  # Bình Định (GSO); since the reform, the new Gia Lai's code
+REFORM_DATE = datetime.date(2025, 7, 1)  # districts abolished, Bình Định merged into Gia Lai
 
 
 class LocationPrecision(models.TextChoices):
@@ -82,6 +83,10 @@ def _valid_period_check() -> models.CheckConstraint:
 
 
 class AdminUnitQuerySet(ValidityQuerySet):
+    def below_province(self):
+        """The district- and commune-level units: those a project is placed in."""
+        return self.exclude(level=AdminUnit.Level.PROVINCE)
+
     def plan_province(self):
         """Bình Định as the plan knew it (None until the boundaries are loaded)."""
         return (
@@ -592,6 +597,12 @@ class Project(BilingualName):
         if published:
             values["published_version"] = version
         return values
+
+    def units_on(self, day: datetime.date | None = None):
+        """The units below the province this project touches that are valid on `day` (today
+        by default): the former districts before 1 July 2025, the communes and wards after
+        (the links span every period: actions.assign_admin_units)."""
+        return self.admin_units.valid_on(day or timezone.localdate()).below_province()
 
     @property
     def display_location_note(self) -> str:
@@ -1417,6 +1428,12 @@ class ReportingCycle(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def units_day(self) -> datetime.date:
+        """The day whose administrative units the cycle's report groups by: its deadline
+        (the districts for 2024, the communes from 2025 on)."""
+        return self.deadline
 
     def days_left(self, today: datetime.date | None = None) -> int:
         """Days until the deadline (negative once it has passed)."""
