@@ -233,8 +233,7 @@ def _chart(project, reports) -> str:
     return progress_chart_svg(reports, text=text, planned_start=start, planned_end=end)
 
 
-@read_only
-def _units(project, today: datetime.date) -> dict:
+def _unit_context(project, today: datetime.date) -> dict:
     """The project's units valid today, those it lay in before (the former districts), and
     whether today's units lack boundaries, so the page says why it names none."""
     return {
@@ -247,6 +246,7 @@ def _units(project, today: datetime.date) -> dict:
     }
 
 
+@read_only
 def project_detail(request, code):
     Parameters(request.GET, ()).check()
     project = None
@@ -277,7 +277,7 @@ def project_detail(request, code):
         ),
         "page_url": request.build_absolute_uri(project.get_absolute_url()),
         "today": timezone.localdate(),
-        **_units(project, timezone.localdate()),
+        **_unit_context(project, timezone.localdate()),
         "map": parts,
         "status_symbol": status_symbol_svg(project.status),
         "config": {

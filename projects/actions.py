@@ -30,6 +30,7 @@ from geo.errors import Conflict, Forbidden, ServiceError
 from projects import access, bulk, history
 from projects.models import (
     EDITABLE_SUBMISSION_STATUSES,
+    AdminUnit,
     Agency,
     AgencyRole,
     Door,
@@ -53,6 +54,7 @@ __all__ = [
     "Door",
     "accept_submission",
     "assign_admin_units",
+    "write_admin_units",
     "close_cycle",
     "open_cycle",
     "return_submission",
@@ -198,6 +200,28 @@ def assign_admin_units(projects: Iterable[Project] | None = None) -> int:
     written and after units are loaded (docs/admin-units.md). Returns the links written."""
     ids = None if projects is None else [project.pk for project in projects]
     return bulk.assign_admin_units(ids)
+
+
+@transaction.atomic
+def write_admin_units(units: Iterable[AdminUnit]) -> int:
+    """Save new and changed administrative units (projects.unit_imports judged them; parents
+    before their children, a closed unit before the successor taking its code), then assign
+    every project to the units it touches. All or nothing: a unit the database refuses (a
+    code held twice over overlapping periods) refuses them all, with the constraint's
+    message. Units keep no history of their own. Returns the project–unit links."""
+    constraints = {c.name: c for c in AdminUnit._meta.constraints}
+    for unit in units:
+        try:
+            with transaction.atomic():
+                unit.save()
+        except IntegrityError as error:
+            name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+            if name not in constraints:
+                raise
+            raise ValidationError(
+                f"{unit.code} {unit.name}: {constraints[name].get_violation_error_message()}"
+            ) from error
+    return assign_admin_units()
 
 
 def _wanted_participations(pairs: Iterable[tuple[Agency, str]]) -> set[tuple[int, str]]:
