@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from geo.errors import ServiceError
 from projects.imports import parse_pairs
+from projects.management.file_options import add_file_options
 from projects.unit_imports import import_units, load_official
 
 
@@ -38,24 +39,9 @@ class Command(BaseCommand):
             help="Create or update the province that took over Bình Định and its communes "
             "and wards from the official list (valid from 2025-07-01, no boundary).",
         )
-        parser.add_argument("--crs", help="The file's coordinate system, e.g. EPSG:9217.")
-        parser.add_argument(
-            "--encoding",
-            choices=["utf-8", "cp1258", "tcvn3", "vni"],
-            help="The text encoding (overrides .cpg/.cst and detection).",
-        )
-        parser.add_argument("--layer", help="The GeoPackage layer to read.")
-        parser.add_argument("--map", default="", help="property=COLUMN pairs, comma-separated.")
-        parser.add_argument("--set", default="", help="property=value constants.")
+        add_file_options(parser)
         parser.add_argument("--valid-from", help="Start of units whose file gives none.")
         parser.add_argument("--valid-to", help="End of units whose file gives none.")
-        parser.add_argument("--dry-run", action="store_true", help="Report only; write nothing.")
-        parser.add_argument(
-            "--repair", action="store_true", help="Repair invalid boundaries (reported)."
-        )
-        parser.add_argument(
-            "--swap-axes", action="store_true", help="The file writes northing/latitude first."
-        )
 
     def handle(self, path=None, **options):
         if bool(path) == bool(options["official"]):
