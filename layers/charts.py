@@ -269,3 +269,67 @@ def line_chart_svg(points: list[tuple[str, float, str]], *, chart_id: str, title
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+@dataclass
+class Segment:
+    """One part of a stacked bar: what it counts, how many, and its colour."""
+
+    label: str
+    value: int
+    colour: str
+
+
+@dataclass
+class Stack:
+    label: str
+    segments: list[Segment]
+    shown: str  # printed after the bar, e.g. "14 / 20 handed in"
+    illustrative: bool = False
+
+
+def stacked_bar_chart_svg(stacks: list[Stack], *, chart_id: str, title: str, desc: str = "",
+                          illustrative_mark: str = "") -> str:  # fmt: skip
+    """Horizontal stacked bars, one per row (label above, total after), on a common scale, and
+    a legend of the segments under them. Each segment says what it is in a <title>; a segment's
+    colour alone never carries the meaning, the legend and the table after the chart do."""
+    width = WIDTH
+    legend = stacks[0].segments if stacks else []
+    legend_rows = math.ceil(len(legend) / 2)
+    height = max(BAR_ROW * len(stacks), BAR_ROW) + 8 + legend_rows * 22 + 6
+    parts = _svg_open(chart_id, width, height, title, desc)
+    top = max((sum(s.value for s in stack.segments) for stack in stacks), default=0) or 1
+    value_room = max((_text_width(s.shown) for s in stacks), default=0) + 8
+    plot = width - 4 - value_room
+    for i, stack in enumerate(stacks):
+        y = 4 + i * BAR_ROW
+        mark = f" {illustrative_mark}" if stack.illustrative and illustrative_mark else ""
+        parts.append(
+            f'<g class="stack"><text x="2" y="{y + FONT:.1f}" fill="{INK}">'
+            f"{escape(_fit(stack.label, width - 4 - _text_width(mark)) + mark)}</text>"
+        )
+        x = 2.0
+        for segment in stack.segments:
+            if not segment.value:
+                continue
+            length = plot * segment.value / top
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y + FONT + 6:.1f}" width="{length:.1f}" height="16" '
+                f'fill="{segment.colour}" stroke="#fff" stroke-width="1">'
+                f"<title>{escape(segment.label)}: {segment.value}</title></rect>"
+            )
+            x += length
+        parts.append(
+            f'<text x="{x + 6:.1f}" y="{y + FONT + 19:.1f}" fill="{INK}">'
+            f"{escape(stack.shown)}</text></g>"
+        )
+    legend_top = max(BAR_ROW * len(stacks), BAR_ROW) + 14
+    for i, segment in enumerate(legend):
+        lx, ly = 2 + (i % 2) * (width / 2), legend_top + (i // 2) * 22
+        parts.append(
+            f'<g class="legend"><rect x="{lx:.1f}" y="{ly:.1f}" width="14" height="14" '
+            f'fill="{segment.colour}"/><text x="{lx + 20:.1f}" y="{ly + 12:.1f}" '
+            f'fill="{INK}">{escape(_fit(segment.label, width / 2 - 24))}</text></g>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

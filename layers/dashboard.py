@@ -18,15 +18,16 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from geo.http import read_only
-from layers.charts import Bar, bar_chart_svg, line_chart_svg
+from layers.charts import Bar, Segment, Stack, bar_chart_svg, line_chart_svg, stacked_bar_chart_svg
 from layers.forms import MapFilterForm
 from layers.templatetags.mapformat import percent
 from layers.views import MAP_FILTERS
 from projects import access, dashboard, queries
 from projects.exports import FORMULA_STARTS
+from projects.models import SubmissionStatus
 from projects.queries import Parameters
 
-TABLES = (*dashboard.BREAKDOWNS, "behind", "progress")
+TABLES = (*dashboard.BREAKDOWNS, "behind", "progress", "submissions")
 ILLUSTRATIVE_MARK = "*"
 
 
@@ -84,6 +85,49 @@ def _progress_table(points) -> dict:
     return {"head": head, "rows": body}
 
 
+# Each status's colour in the submissions chart: ≥ 3:1 against white, told apart by the legend.
+SUBMISSION_COLOURS = {
+    SubmissionStatus.ACCEPTED: "#1b6e3a",
+    SubmissionStatus.SUBMITTED: "#12436d",
+    SubmissionStatus.RETURNED: "#b45309",
+    SubmissionStatus.DRAFT: "#6b4fa0",
+    SubmissionStatus.NOT_STARTED: "#7a828a",
+}
+
+
+def _submissions_table(cycles) -> dict:
+    head = [_("Cycle"), _("Deadline"), _("Agencies"),
+            *(SubmissionStatus(s).label for s in dashboard.SUBMISSION_ORDER),
+            _("Late"), _("Illustrative")]  # fmt: skip
+    body = [
+        [c.cycle.year, f"{c.cycle.deadline:%d/%m/%Y}", c.total,
+         *(c.counts[s] for s in dashboard.SUBMISSION_ORDER), c.late,
+         _("yes") if c.cycle.is_illustrative else ""]
+        for c in cycles
+    ]  # fmt: skip
+    return {"head": head, "rows": body}
+
+
+def _submissions_chart(cycles) -> str:
+    stacks = [
+        Stack(
+            _("Cycle %(year)s") % {"year": c.cycle.year},
+            [Segment(str(SubmissionStatus(s).label), c.counts[s], SUBMISSION_COLOURS[s])
+             for s in dashboard.SUBMISSION_ORDER],
+            _("%(done)s of %(total)s handed in") % {"done": c.handed_in, "total": c.total},
+            illustrative=c.cycle.is_illustrative,
+        )
+        for c in cycles
+    ]  # fmt: skip
+    return stacked_bar_chart_svg(
+        stacks, chart_id="chart-submissions",
+        title=_("Agencies' submissions per reporting cycle, by status"),
+        desc=_("%(cycles)s cycles; the table below gives the same numbers with the late "
+               "submissions.") % {"cycles": len(cycles)},
+        illustrative_mark=ILLUSTRATIVE_MARK,
+    )  # fmt: skip
+
+
 def _csv(name: str, table: dict) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -128,6 +172,8 @@ def dashboard_page(request):
             table = _breakdown_table(name, dashboard.breakdown(projects, name, day=today))
         elif name == "behind":
             table = _behind_table(dashboard.behind_schedule(projects, today))
+        elif name == "submissions":
+            table = _submissions_table(dashboard.submissions_per_cycle(today))
         else:
             table = _progress_table(dashboard.progress_over_time(projects, interval))
         return _csv(name, table)
@@ -159,6 +205,7 @@ def dashboard_page(request):
             desc=_("From %(first)s to %(last)s; the table below gives each period's value.")
             % {"first": points[0].label, "last": points[-1].label},
         )  # fmt: skip
+    cycles = dashboard.submissions_per_cycle(today)
     query_string = request.GET.copy()
     for name in ("format", "table"):
         query_string.pop(name, None)
@@ -171,6 +218,8 @@ def dashboard_page(request):
         "behind": dashboard.behind_schedule(projects, today),
         "points": points,
         "progress_chart": progress_chart,
+        "cycles": cycles,
+        "submissions_chart": _submissions_chart(cycles) if cycles else "",
         "interval": interval,
         "today": today,
         "mark_sign": ILLUSTRATIVE_MARK,

@@ -14,14 +14,16 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from geo.errors import BadRequest, Forbidden, NotFound
 from geo.http import read_only
+from layers import annual_report as annual
 from projects import access, actions, reporting
+from projects.annual_report import gather
 from projects.models import (
     Door,
     ReportingCycle,
@@ -97,6 +99,7 @@ def _cycle_page(request, cycle, *, status=200, error=None):
         "days_left": cycle.days_left(),
         "days_overdue": -cycle.days_left(),
         "may_review": access.may_review(request.user, cycle),
+        "may_download": access.may_download_annual_report(request.user, cycle),
         "waiting": sum(1 for s in submissions if s.status in (
             SubmissionStatus.NOT_STARTED, SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)),
         "error": error,
@@ -361,5 +364,28 @@ def attachment(request, year, agency, attachment):
                             content_type=item.content_type)  # fmt: skip
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ---- the consolidated report (docs/reporting.md, "The consolidated report") ----------------
+
+
+@read_only
+def annual_report(request, year, suffix):
+    """The cycle's consolidated report as a Word document (with its map) or its Excel annex,
+    to those who may read every submission of the cycle."""
+    Parameters(request.GET, ()).check()
+    if refused := _refused(request):
+        return refused
+    if suffix not in annual.FORMATS:
+        raise NotFound(_("The report comes as report.docx or report.xlsx."))
+    cycle = _cycle(year)
+    if not access.may_download_annual_report(request.user, cycle):
+        raise PermissionDenied
+    report = gather(cycle)
+    response = HttpResponse(annual.render(report, suffix), content_type=annual.FORMATS[suffix])
+    response["Content-Disposition"] = f'attachment; filename="{annual.filename(report, suffix)}"'
+    response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

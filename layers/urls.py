@@ -27,6 +27,7 @@ urlpatterns = [
     path("reports/", reports.cycles, name="report-cycles"),
     path("reports/<int:year>/", reports.cycle, name="report-cycle"),
     path("reports/<int:year>/remind/", reports.remind, name="report-remind"),
+    path("reports/<int:year>/report.<str:suffix>", reports.annual_report, name="report-annual"),
     path("reports/<int:year>/<str:agency>/", reports.submission, name="report-submission"),
     path("reports/<int:year>/<str:agency>/review/", reports.review, name="report-review"),
     path(

@@ -273,3 +273,20 @@ def submission_projects(submission):
 def submission_tasks(submission):
     """The plan tasks an agency answers for (PlanTask.objects.for_agency: successors too)."""
     return PlanTask.objects.for_agency(submission.agency).order_by("sort_order", "code")
+
+
+def may_download_annual_report(user, cycle) -> bool:
+    """The consolidated report (docs/reporting.md) quotes every agency's accepted submission and
+    lists unpublished projects: those who read every submission of the cycle (planners and
+    staff, the consolidating agency's reporters, administrators), never the public."""
+    return may_read_all_submissions(user, cycle)
+
+
+def report_cycles_in_oc4ids(user):
+    """The cycles whose reporting milestones and consolidated report a user's OC4IDS output
+    carries: closed cycles for everyone (their outcome is final and public), every cycle for
+    those who read all of its submissions."""
+    from projects.models import ReportingCycle
+
+    cycles = ReportingCycle.objects.select_related("consolidating_agency").order_by("year")
+    return [c for c in cycles if not c.is_open or may_read_all_submissions(user, c)]

@@ -13,6 +13,7 @@ from django.contrib.gis.db.models import Extent
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -587,13 +588,24 @@ class OC4IDSView(APIView):
         limit, offset = queries.paging(params)
         params.check()
         projects = select(request.user, query)
+        cycles = access.report_cycles_in_oc4ids(request.user)
 
         def build():
-            chosen = oc4ids.prefetched(projects[offset : offset + limit])
+            chosen = list(oc4ids.prefetched(projects[offset : offset + limit]))
+            reporting = oc4ids.reporting_parts(
+                chosen,
+                cycles,
+                report_url=lambda cycle: request.build_absolute_uri(
+                    reverse("report-annual", kwargs={"year": cycle.year, "suffix": "docx"})
+                ),
+            )
             releases = [
-                oc4ids.project_release(p, geometry=orjson.loads(p.geom.geojson)) for p in chosen
+                oc4ids.project_release(
+                    p, geometry=orjson.loads(p.geom.geojson), reporting=reporting.get(p.pk)
+                )
+                for p in chosen
             ]
             body = oc4ids.package(releases, uri=request.build_absolute_uri())
             return HttpResponse(orjson.dumps(body), content_type="application/json")
 
-        return conditional(request, build)
+        return conditional(request, build, variant=oc4ids.reporting_stamp(cycles))

@@ -13,6 +13,8 @@ aggregates: the number of queries does not grow with the number of projects.
   planned end).
 - `progress_over_time(projects, interval)`: per quarter or year, the average of each project's
   latest progress report dated in that period.
+- `submissions_per_cycle(today)`: per reporting cycle, its agencies' submissions by status and
+  how many are late (not about projects, so it takes no selection).
 """
 
 import datetime
@@ -21,13 +23,17 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncQuarter, TruncYear
+from django.utils import timezone
 
 from projects.models import (
     FINISHED_STATUSES,
     AdminUnit,
     ProgressReport,
     Project,
+    ReportingCycle,
     Status,
+    Submission,
+    SubmissionStatus,
     _in_language,
 )
 
@@ -268,3 +274,50 @@ def progress_over_time(projects, interval: str = "quarter") -> list[Point]:
         )
         for r in rows
     ]
+
+
+# ---- reporting cycles ----------------------------------------------------------------------------
+
+# The order the chart stacks the statuses in: handed in first, then what the agency still owes.
+SUBMISSION_ORDER = (SubmissionStatus.ACCEPTED, SubmissionStatus.SUBMITTED,
+                    SubmissionStatus.RETURNED, SubmissionStatus.DRAFT,
+                    SubmissionStatus.NOT_STARTED)  # fmt: skip
+HANDED_IN = (SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED)
+
+
+@dataclass
+class CycleSubmissions:
+    """One reporting cycle's submissions, counted by status."""
+
+    cycle: ReportingCycle
+    counts: dict[str, int]  # every SubmissionStatus value, zero included
+    late: int  # deadline passed and not handed in (Submission.is_late)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def handed_in(self) -> int:
+        return sum(self.counts[status] for status in HANDED_IN)
+
+
+def submissions_per_cycle(today: datetime.date | None = None) -> list[CycleSubmissions]:
+    """Every reporting cycle, oldest first, with its submissions by status and the number that
+    are late on `today` (the same rule as Submission.is_late). Two queries."""
+    today = today or timezone.localdate()
+    found = {
+        cycle.pk: CycleSubmissions(cycle, dict.fromkeys(SubmissionStatus.values, 0), 0)
+        for cycle in ReportingCycle.objects.select_related("consolidating_agency").order_by("year")
+    }
+    grouped = (
+        Submission.objects.order_by()
+        .values("cycle_id", "status")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(cycle__deadline__lt=today)))
+    )
+    for row in grouped:
+        entry = found[row["cycle_id"]]
+        entry.counts[row["status"]] = row["n"]
+        if row["status"] not in HANDED_IN:
+            entry.late += row["late"]
+    return list(found.values())

@@ -10,7 +10,11 @@ Mappings, documented in docs/oc4ids.md:
 - locations: the geometry (GeoJSON, WGS 84) with the administrative units it touches as an
   OpenStreetMap-relation gazetteer (OSMR) and an address;
 - budget: the total investment in VND when known, capital sources as finance entries;
-- metrics: physical progress reports as observations of metric `physicalProgress`.
+- metrics: physical progress reports as observations of metric `physicalProgress`;
+- milestones: each yearly reporting cycle's report on the project, one per agency that
+  answers for it (type `reporting`, due on the cycle's deadline, met when handed in with a
+  line on the project), and documents: the cycle's consolidated report
+  (`physicalProgressReport`), for the cycles the caller may see (projects.access).
 """
 
 import datetime
@@ -18,7 +22,13 @@ import datetime
 from django.conf import settings
 from django.db.models import Prefetch
 
-from projects.models import ProgressReport, ProjectAgency
+from projects.models import (
+    ProgressReport,
+    ProjectAgency,
+    Submission,
+    SubmissionProject,
+    SubmissionStatus,
+)
 
 PARTY_ROLES = {
     ProjectAgency.Role.INVESTOR: "procuringEntity",
@@ -61,8 +71,9 @@ def _party(agency, roles: list[str]) -> dict:
     }
 
 
-def project_release(project, *, geometry: dict) -> dict:
-    """One project in OC4IDS form. `geometry` is its GeoJSON geometry (WGS 84)."""
+def project_release(project, *, geometry: dict, reporting: dict | None = None) -> dict:
+    """One project in OC4IDS form. `geometry` is its GeoJSON geometry (WGS 84); `reporting`
+    its milestones and documents (`reporting_parts`)."""
     parties = {project.lead_agency.code: _party(project.lead_agency, ["publicAuthority"])}
     for participation in project.participations.all():
         role = PARTY_ROLES[participation.role]
@@ -144,7 +155,124 @@ def project_release(project, *, geometry: dict) -> dict:
     }
     if project.actual_end and project.oc4ids_status in ("completion", "maintenance"):
         release["completion"] = {"endDate": _datetime(project.actual_end)}
+    release.update(reporting or {})
     return _compact(release)
+
+
+# ---- the yearly reporting cycles (docs/oc4ids.md, docs/reporting.md) ------------------------
+
+HANDED_IN = {SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED}
+REVIEW_WORDS = {
+    SubmissionStatus.NOT_STARTED: "chưa lập báo cáo",
+    SubmissionStatus.DRAFT: "đang soạn, chưa nộp",
+    SubmissionStatus.RETURNED: "được trả lại để bổ sung",
+    SubmissionStatus.SUBMITTED: "đã nộp, đang chờ xem xét",
+    SubmissionStatus.ACCEPTED: "đã được chấp nhận",
+}
+
+
+def _moment(value) -> str | None:
+    return value.astimezone(VN_TZ).replace(microsecond=0).isoformat() if value else None
+
+
+def _milestone(submission, has_line: bool, today: datetime.date) -> dict:
+    cycle, agency = submission.cycle, submission.agency
+    met = submission.status in HANDED_IN and has_line
+    if met:
+        status = "met"
+    elif cycle.is_open and today <= cycle.deadline:
+        status = "scheduled"
+    else:
+        status = "notMet"
+    words = REVIEW_WORDS[SubmissionStatus(submission.status)]
+    if submission.status in HANDED_IN and not has_line:
+        words += "; báo cáo không có số liệu của dự án này"
+    return {
+        "id": f"report-{cycle.year}-{agency.code}",
+        "title": f"Báo cáo kết quả thực hiện năm {cycle.year}: {agency.name}",
+        "type": "reporting",
+        "description": f"Báo cáo năm {cycle.year} của {agency.name} ({words}).",
+        "dueDate": _datetime(cycle.deadline),
+        "dateMet": _moment(submission.submitted_at) if met else None,
+        "dateModified": _moment(
+            submission.reviewed_at or submission.submitted_at or submission.updated_at
+        ),
+        "status": status,
+    }
+
+
+def _document(cycle, url: str) -> dict:
+    from projects.reporting import ATTACHMENT_TYPES
+
+    draft = "" if not cycle.is_open else " Bản dự thảo: kỳ báo cáo chưa kết thúc."
+    return {
+        "id": f"annual-report-{cycle.year}",
+        "documentType": "physicalProgressReport",
+        "title": f"Báo cáo tổng hợp kết quả thực hiện năm {cycle.year}",
+        "description": (
+            f"Báo cáo tổng hợp của {cycle.consolidating_agency.name} về tình hình thực hiện "
+            f"các dự án và nhiệm vụ của Kế hoạch năm {cycle.year}, kèm phụ lục số liệu." + draft
+        ),
+        "url": url,
+        "format": ATTACHMENT_TYPES[".docx"][0],
+        "language": "vi",
+        "datePublished": _moment(cycle.closed_at),
+        "accessDetails": (
+            "Tải về sau khi đăng nhập, dành cho cán bộ được xem các báo cáo của kỳ (cơ quan "
+            "tổng hợp, cán bộ quy hoạch, quản trị)."
+        ),
+    }
+
+
+def reporting_stamp(cycles) -> str:
+    """What the milestones depend on beyond the data version (submissions and cycles are not
+    among the tables that bump it): part of the OC4IDS response's ETag."""
+    from django.db.models import Count, Max, Sum
+
+    if not cycles:
+        return "no-cycles"
+    row = Submission.objects.filter(cycle__in=cycles).aggregate(
+        n=Count("pk"), versions=Sum("version"), changed=Max("updated_at")
+    )
+    states = ",".join(f"{c.year}.{c.version}.{c.closed_at}" for c in cycles)
+    return f"{states}|{row['n']}|{row['versions']}|{row['changed']}|{datetime.date.today()}"
+
+
+def reporting_parts(projects, cycles, *, report_url, today=None) -> dict[int, dict]:
+    """Per project id, its `milestones` and `documents` from the reporting `cycles`: a
+    milestone for each submission whose agency (or a body it took over) leads or coordinates
+    the project, and the consolidated report of each cycle that has one. `report_url(cycle)`
+    is the report's address. A fixed number of queries, whatever the number of projects."""
+    from projects.annual_report import agency_lineages
+
+    projects = list(projects)
+    if not cycles or not projects:
+        return {}
+    today = today or datetime.date.today()
+    submissions = list(
+        Submission.objects.filter(cycle__in=cycles)
+        .select_related("agency", "cycle__consolidating_agency")
+        .order_by("cycle__year", "agency__code")
+    )
+    lines = set(
+        SubmissionProject.objects.filter(
+            submission__in=submissions, project__in=projects
+        ).values_list("submission_id", "project_id")
+    )
+    lineage = agency_lineages()
+    parts = {}
+    for project in projects:
+        involved = {project.lead_agency_id} | {p.agency_id for p in project.participations.all()}
+        milestones, documents = [], {}
+        for submission in submissions:
+            if not involved & lineage.get(submission.agency_id, {submission.agency_id}):
+                continue
+            has_line = (submission.pk, project.pk) in lines
+            milestones.append(_milestone(submission, has_line, today))
+            cycle = submission.cycle
+            documents.setdefault(cycle.year, _document(cycle, report_url(cycle)))
+        parts[project.pk] = {"milestones": milestones, "documents": list(documents.values())}
+    return parts
 
 
 def prefetched(queryset):

@@ -53,6 +53,9 @@ ROUTES = [
     route("Reports", "POST", "/reports/{year}/remind/", "302 403 403 403 403 303 303",
           "/reports/2025/remind/", form=True, note="e-mail the agencies that have not "
           "submitted: reviewers (the consolidating agency's reporters, administrators)"),
+    route("Reports", "GET", "/reports/{year}/report.docx", "302 200 200 403 200 200 200",
+          "/reports/2025/report.docx", note="the consolidated report (also .xlsx): those who "
+          "read every submission"),
     route("Reports", "GET", "/reports/{year}/{agency}/", "302 200 200 200 200 200 200",
           "/reports/2025/SYT/", note="the reporter's own agency"),
     route("Reports", "GET", "/reports/{year}/{agency} /", "302 200 200 404 200 200 200",

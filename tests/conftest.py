@@ -73,6 +73,26 @@ def live_data(django_db_setup, django_db_blocker):
         add_hostile_project()
 
 
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo data, committed once for a module of tests that read it (each test still rolls
+    its own writes back) and removed afterwards: loading it takes seconds, so the tests that
+    only look at what it loaded share one load. Yields the loader's report and the last project
+    history event before the load."""
+    from django.db.models import Max
+
+    from projects.demo import load_demo_data
+    from projects.models import ProjectEvent
+    from tests.projects.test_demo_data import DOMAIN_TABLES
+
+    with django_db_blocker.unblock():
+        seen = ProjectEvent.objects.aggregate(last=Max("pgh_id"))["last"] or 0
+        report = load_demo_data()
+    yield report, seen
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {DOMAIN_TABLES}")
+
+
 @pytest.fixture(scope="session")
 def static_root(tmp_path_factory):
     """The session's own STATIC_ROOT: concurrent sessions never share one, and a clean clone

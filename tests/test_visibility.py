@@ -105,6 +105,10 @@ ROUTES = {
                           Walk("/reports/2025/SYT/", 302, 200, frozenset({"YT-02"}))],
     "report-review": [Walk("/reports/2025/SYT/review/", 405, 405)],  # a form's POST only
     "report-remind": [Walk("/reports/2025/remind/", 405, 405)],
+    # The consolidated report lists every project, unpublished ones too, to those who may
+    # read every submission.
+    "report-annual": [Walk("/reports/2025/report.docx", 302, 200, frozenset(HIDDEN)),
+                      Walk("/reports/2025/report.xlsx", 302, 200, frozenset(HIDDEN))],
     "report-attachment": [Walk("/reports/2025/SYT/attachments/1/", 302, 404)],
     "project-page": [hidden(f"/projects/{code}/", {code}) for code in sorted(HIDDEN)],
     # History is for planners: the public is sent to log in for a published project.

@@ -152,3 +152,45 @@ def test_the_number_of_queries_does_not_grow_with_the_projects(planner_client, w
         for n in range(100, 140)
     )  # fmt: skip
     assert count() == few
+
+
+def test_submissions_per_cycle_chart_table_and_csv_agree(planner_client, world):
+    from projects import actions
+    from tests.world import open_reporting_cycle
+
+    cycle = open_reporting_cycle(world, 2025)
+    first = cycle.submissions.order_by("agency__code").first()
+    actions.save_submission(first, expected_version=first.version, difficulties="<b>Vốn</b>")
+    html = planner_client.get("/dashboard/").content.decode()
+    svg = charts(html)["chart-submissions"]
+    assert svg.find(f"{SVG}title").text.startswith("Báo cáo của các cơ quan")
+    # One segment per status present, each saying what it counts.
+    segments = sorted(r.find(f"{SVG}title").text for r in svg.iter(f"{SVG}rect")
+                      if r.find(f"{SVG}title") is not None)  # fmt: skip
+    total = cycle.submissions.count()
+    assert segments == sorted([f"Chưa bắt đầu: {total - 1}", "Bản nháp: 1"])
+    doc = lxml.html.fromstring(html)
+    (row,) = doc.xpath('//section[@id="submissions"]//table/tbody/tr')
+    cells = [cell.text_content().strip() for cell in row]
+    # The 2025 deadline (10 December 2025) has passed: whatever is not handed in is late.
+    late = str(total)
+    assert cells[0] == "2025" and cells[2:] == [
+        "0",
+        "0",
+        "0",
+        "1",
+        str(total - 1),
+        late,
+        str(total),
+    ]
+    response = planner_client.get("/dashboard/?format=csv&table=submissions")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8")[1:])))
+    assert rows[0][:3] == ["Kỳ báo cáo", "Hạn nộp", "Số cơ quan"]
+    assert rows[1][:9] == ["2025", "10/12/2025", str(total),
+                           "0", "0", "0", "1", str(total - 1), late]  # fmt: skip
+
+
+def test_without_cycles_the_section_says_so(planner_client, world):
+    html = planner_client.get("/dashboard/").content.decode()
+    assert "chart-submissions" not in html
+    assert "Chưa có kỳ báo cáo nào được mở." in html

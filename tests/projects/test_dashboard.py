@@ -180,3 +180,32 @@ def test_progress_over_time_averages_each_projects_latest_report_per_period(plan
     # The filters apply: GT-02 alone.
     only = dashboard.progress_over_time(selection(planner, codes=("GT-02",)))
     assert [(p.label, p.average_progress) for p in only] == [("Q1/2025", Decimal("5.0"))]
+
+
+def test_submissions_per_cycle_count_each_status_and_the_late_ones(world):
+    from projects.models import Submission
+    from tests.world import open_reporting_cycle
+
+    past = actions.open_cycle(2024, world.agencies["SCT"], deadline=D(2024, 12, 10))
+    current = open_reporting_cycle(world, 2025)  # deadline 10 December 2025
+    handed_in = past.submissions.order_by("agency__code").first()
+    actions.save_submission(handed_in, expected_version=handed_in.version, difficulties="Vốn chậm.")
+    handed_in.refresh_from_db()
+    actions.submit_submission(handed_in, expected_version=handed_in.version)
+    draft = current.submissions.order_by("agency__code").first()
+    actions.save_submission(draft, expected_version=draft.version, proposals="Bổ sung vốn.")
+
+    today = D(2025, 6, 1)  # the 2024 deadline has passed, the 2025 one has not
+    found = {c.cycle.year: c for c in dashboard.submissions_per_cycle(today)}
+    assert list(found) == [2024, 2025]  # oldest first
+    for year, entry in found.items():
+        rows = Submission.objects.filter(cycle__year=year).select_related("cycle")
+        assert entry.total == rows.count()
+        for status in Submission.Status.values:
+            assert entry.counts[status] == rows.filter(status=status).count()
+        assert entry.late == sum(row.is_late(today) for row in rows)
+    assert found[2024].counts["submitted"] == 1 and found[2024].handed_in == 1
+    assert found[2024].late == found[2024].total - 1 > 0
+    assert found[2025].counts["draft"] == 1 and found[2025].late == 0
+    later = {c.cycle.year: c for c in dashboard.submissions_per_cycle(D(2025, 12, 11))}
+    assert later[2025].late == later[2025].total  # nothing handed in after the deadline

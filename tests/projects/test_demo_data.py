@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Count, F, Max
+from django.db.models import Count, F
 from django.utils import timezone
 
 from geo.crs import transformer
@@ -43,15 +43,11 @@ DOMAIN_TABLES = (
 )
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo data, committed once for the tests that read it and removed afterwards (the
-    rest of the suite builds small worlds of its own in an empty database)."""
-    with django_db_blocker.unblock():
-        load_demo_data()
-    yield
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {DOMAIN_TABLES}")
+@pytest.fixture
+def demo(demo_data):
+    """The demo data, committed once for the module (tests/conftest.py); the rest of the suite
+    builds small worlds of its own in an empty database."""
+    return demo_data
 
 
 NAMED_WORKS = {
@@ -174,10 +170,9 @@ def counts_in_database() -> dict[str, int]:
     }
 
 
-def test_into_an_empty_database_it_loads_everything_in_the_files(empty_database):
+def test_into_an_empty_database_it_loads_everything_in_the_files(demo):
     expected = counts_in_files(settings.DEMO_DATA_DIR)
-    seen = ProjectEvent.objects.aggregate(last=Max("pgh_id"))["last"] or 0
-    report = load_demo_data()
+    report, seen = demo
     assert report.created == {**expected, "reporting cycles": 2}
     assert counts_in_database() == expected
     # Through the actions: every project's history starts with an insert through the demo door.
@@ -229,12 +224,11 @@ def test_a_shapefile_without_prj_is_refused(empty_database, tmp_path):
         load_demo_data(tmp_path)
 
 
-def test_the_demo_publishes_whole_projects_and_leaves_nothing_to_review(empty_database):
+def test_the_demo_publishes_whole_projects_and_leaves_nothing_to_review(demo):
     """Published projects are published after their reports are in: the published version
     is the current one, so the review list starts empty."""
     from projects import history
 
-    load_demo_data()
     published = Project.objects.filter(publication="published")
     assert published.count() >= 10
     assert not published.exclude(published_version=F("version")).exists()
@@ -300,12 +294,11 @@ def test_a_database_with_real_projects_gets_no_illustrative_cycles(demo):
     assert not ReportingCycle.objects.exists()
 
 
-def test_the_projects_come_through_the_import_pipeline_once(empty_database):
+def test_the_projects_come_through_the_import_pipeline_once(demo):
     """One import batch holds every demo project (door "demo"), with the file's attributes
     as the loader wrote them before; a second run records no second batch."""
     from projects.models import ImportBatch
 
-    load_demo_data()
     batch = ImportBatch.objects.get()
     files = gpd.read_file(settings.DEMO_DATA_DIR / "projects.gpkg", layer="projects")
     assert (batch.file_name, batch.layer, batch.srid) == ("projects.gpkg", "projects", 4326)

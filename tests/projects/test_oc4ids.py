@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
+from projects import actions
 from tests.surfaces import get, oc4ids_codes, rest_codes
 from tests.world import HOSTILE_NAME, add_hostile_project, report
 
@@ -28,6 +29,7 @@ PACKAGE_SCHEMA = SCHEMAS / "project-package-schema.json"
 PROJECT_SCHEMA = SCHEMAS / "project-schema.json"
 CODELISTS = SCHEMAS / "codelists"
 
+VN = datetime.timezone(datetime.timedelta(hours=7))
 PUBLIC = {"GT-01", "TM-01", "YT-01", "VH-01"}  # published, in public layers
 EVERYTHING = PUBLIC | {"GT-02", "YT-02", "DN-01"}
 
@@ -58,11 +60,27 @@ def fetch(client, query=""):
 
 
 def a_full_world(world):
-    """The world with what OC4IDS maps beyond it: progress reports and markup in a name."""
+    """The world with what OC4IDS maps beyond it: progress reports, markup in a name, and
+    reporting cycles (milestones and documents)."""
     for day, pct in ((datetime.date(2025, 6, 30), 20), (datetime.date(2025, 12, 5), 35)):
         report(world.projects["GT-01"], day, "under_construction", pct, is_illustrative=True)
     add_hostile_project(world)
+    with_cycles(world)
     return world
+
+
+def with_cycles(world):
+    """A closed 2024 cycle in which SYT's report on YT-01 was accepted, and an open 2025 one."""
+    done = actions.open_cycle(2024, world.agencies["SCT"])
+    syt = done.submissions.get(agency__code="SYT")
+    actions.save_submission(syt, expected_version=syt.version, projects={
+        world.projects["YT-01"].pk: {"status": "completed", "progress_pct": 100}})  # fmt: skip
+    submitted = datetime.datetime(2024, 11, 30, 9, tzinfo=VN)
+    actions.submit_submission(syt, expected_version=syt.version, when=submitted)
+    actions.accept_submission(syt, expected_version=syt.version, when=submitted)
+    actions.close_cycle(done, expected_version=done.version,
+                        when=datetime.datetime(2025, 1, 15, 9, tzinfo=VN))  # fmt: skip
+    return done, actions.open_cycle(2025, world.agencies["SCT"])
 
 
 def schema_errors(validator, package) -> list[str]:
@@ -275,3 +293,56 @@ def test_markup_in_a_name_is_kept_as_text(client, world):
     add_hostile_project(world)
     (project,) = fetch(client, "code=TM-99")["projects"]
     assert project["title"] == HOSTILE_NAME
+
+
+# ---- the yearly reporting cycles: milestones and documents -----------------------------------
+
+
+def test_a_closed_cycle_gives_milestones_and_the_report_to_everyone(client, world, validator):
+    with_cycles(world)
+    package = fetch(client)
+    assert not schema_errors(validator, package)
+    hospital = next(p for p in package["projects"] if p["id"].endswith("YT-01"))
+    # SYT leads it and reported; the bodies of SXD's line (coordinating) said nothing of it.
+    milestones = {m["id"]: m for m in hospital["milestones"]}
+    assert milestones.pop("report-2024-SYT") == {
+        "id": "report-2024-SYT", "title": "Báo cáo kết quả thực hiện năm 2024: Sở Y tế",
+        "type": "reporting", "description": "Báo cáo năm 2024 của Sở Y tế (đã được chấp nhận).",
+        "dueDate": "2024-12-10T00:00:00+07:00", "dateMet": "2024-11-30T09:00:00+07:00",
+        "dateModified": "2024-11-30T09:00:00+07:00", "status": "met",
+    }  # fmt: skip
+    assert milestones and {m["status"] for m in milestones.values()} == {"notMet"}
+    assert {m["id"] for m in milestones.values()} <= {"report-2024-SXD", "report-2024-GL-SXD"}
+    (document,) = hospital["documents"]
+    assert document["documentType"] == "physicalProgressReport"
+    assert document["url"] == "http://testserver/reports/2024/report.docx"
+    assert document["datePublished"] == "2025-01-15T09:00:00+07:00"
+    assert document["format"].endswith("wordprocessingml.document")
+    # GT-01's agencies (SGTVT, now GL-SXD) had a submission that never came: not met.
+    expressway = next(p for p in package["projects"] if p["id"].endswith("GT-01"))
+    assert expressway["milestones"] and all(
+        m["status"] == "notMet" and "dateMet" not in m for m in expressway["milestones"]
+    )
+    # The open 2025 cycle is not the public's to see.
+    assert not any("2025" in m["id"] for p in package["projects"] for m in p.get("milestones", []))
+
+
+def test_a_planner_sees_the_open_cycle_too(planner_client, world, validator):
+    with_cycles(world)
+    package = fetch(planner_client)
+    assert not schema_errors(validator, package)
+    (hospital,) = [p for p in package["projects"] if p["id"].endswith("YT-01")]
+    later = [m for m in hospital["milestones"] if m["id"].startswith("report-2025-")]
+    assert "report-2025-SYT" in {m["id"] for m in later}
+    expected = "scheduled" if datetime.date.today() <= datetime.date(2025, 12, 10) else "notMet"
+    assert {m["status"] for m in later} == {expected} and not any("dateMet" in m for m in later)
+    assert [d["id"] for d in hospital["documents"]] == ["annual-report-2024", "annual-report-2025"]
+    assert "datePublished" not in hospital["documents"][1]  # a draft: the cycle is open
+
+
+def test_a_cycle_change_changes_the_etag(client, world):
+    done, _open = with_cycles(world)
+    first = client.get("/api/v1/oc4ids/")
+    done.submissions.filter(agency__code="SCT").update(version=7)  # a change no trigger sees
+    second = client.get("/api/v1/oc4ids/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200 and second["ETag"] != first["ETag"]

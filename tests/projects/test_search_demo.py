@@ -2,21 +2,13 @@
 abbreviations both ways, and places. The data is committed once for the module."""
 
 import pytest
-from django.db import connection
-
-from projects.demo import load_demo_data
-from tests.projects.test_demo_data import DOMAIN_TABLES
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        load_demo_data()
-    yield
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {DOMAIN_TABLES}")
+@pytest.fixture
+def demo(demo_data):
+    """The demo data, committed once for the module (tests/conftest.py)."""
 
 
 def found(client, q) -> list[str]:
