@@ -17,3 +17,7 @@ def bbox_centre(bbox: tuple[float, float, float, float]) -> tuple[float, float]:
 
 
 PROVINCE_CENTRE_LONLAT = bbox_centre(PROVINCE_BBOX)
+
+# The province formed on 1 July 2025 from Bình Định and the former Gia Lai (west, south, east,
+# north, with a margin): administrative units loaded from files must lie in it.
+MERGED_PROVINCE_BBOX = (107.35, 12.85, 109.45, 14.80)

@@ -216,6 +216,7 @@ def dashboard_page(request):
         "totals": dashboard.totals(projects),
         "breakdowns": breakdowns,
         "outside_units": dashboard.outside_units(projects, day=today),
+        "unmapped_units": dashboard.unmapped_units(day=today),
         "behind": dashboard.behind_schedule(projects, today),
         "points": points,
         "progress_chart": progress_chart,

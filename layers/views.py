@@ -269,6 +269,19 @@ def _chart(project, reports) -> str:
     return progress_chart_svg(reports, text=text, planned_start=start, planned_end=end)
 
 
+def _unit_context(project, today: datetime.date) -> dict:
+    """The project's units valid today, those it lay in before (the former districts), and
+    whether today's units lack boundaries, so the page says why it names none."""
+    return {
+        "units": project.units_on(today),
+        "former_units": project.admin_units.below_province().filter(valid_to__lt=today),
+        "units_unmapped": AdminUnit.objects.valid_on(today)
+        .below_province()
+        .filter(geom__isnull=True)
+        .exists(),
+    }
+
+
 @read_only
 def project_detail(request, code):
     Parameters(request.GET, ()).check()
@@ -300,6 +313,7 @@ def project_detail(request, code):
         ),
         "page_url": request.build_absolute_uri(project.get_absolute_url()),
         "today": timezone.localdate(),
+        **_unit_context(project, timezone.localdate()),
         "map": parts,
         "status_symbol": status_symbol_svg(project.status),
         "config": {

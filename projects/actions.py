@@ -53,6 +53,8 @@ from projects.models import (
 __all__ = [
     "Door",
     "accept_submission",
+    "assign_admin_units",
+    "write_admin_units",
     "close_cycle",
     "open_cycle",
     "return_submission",
@@ -69,7 +71,6 @@ __all__ = [
     "delete_project",
     "publish",
     "record_progress",
-    "refresh_admin_units",
     "restore_deleted_project",
     "restore_version",
     "return_to_draft",
@@ -191,12 +192,36 @@ PLAN_TASK_FIELDS = _editable(PlanTask)
 # ---- projects -----------------------------------------------------------------------------------
 
 
-def refresh_admin_units(project: Project) -> None:
-    """Link the project to every district- or commune-level unit its geometry touches."""
-    units = AdminUnit.objects.exclude(level=AdminUnit.Level.PROVINCE).filter(
-        geom__intersects=project.geom
-    )
-    project.admin_units.set(units)
+def assign_admin_units(projects: Iterable[Project] | None = None) -> int:
+    """Link each project (every project when None) to every unit below the province whose
+    boundary touches its geometry, across all validity periods: the former districts and the
+    communes that followed them alike, so a question about any date finds its units
+    (Project.units_on). Set-based (projects.bulk). Run after a project's geometry is
+    written and after units are loaded (docs/admin-units.md). Returns the links written."""
+    ids = None if projects is None else [project.pk for project in projects]
+    return bulk.assign_admin_units(ids)
+
+
+@transaction.atomic
+def write_admin_units(units: Iterable[AdminUnit]) -> int:
+    """Save new and changed administrative units (projects.unit_imports judged them; parents
+    before their children, a closed unit before the successor taking its code), then assign
+    every project to the units it touches. All or nothing: a unit the database refuses (a
+    code held twice over overlapping periods) refuses them all, with the constraint's
+    message. Units keep no history of their own. Returns the project–unit links."""
+    constraints = {c.name: c for c in AdminUnit._meta.constraints}
+    for unit in units:
+        try:
+            with transaction.atomic():
+                unit.save()
+        except IntegrityError as error:
+            name = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+            if name not in constraints:
+                raise
+            raise ValidationError(
+                f"{unit.code} {unit.name}: {constraints[name].get_violation_error_message()}"
+            ) from error
+    return assign_admin_units()
 
 
 def _wanted_participations(pairs: Iterable[tuple[Agency, str]]) -> set[tuple[int, str]]:
@@ -249,7 +274,7 @@ def create_project(
         wanted = _wanted_participations(participations)
         project.save(force_insert=True)
         _write_participations(project, wanted)
-        refresh_admin_units(project)
+        assign_admin_units([project])
     return project
 
 
@@ -284,7 +309,7 @@ def update_project(
         if wanted is not None:
             _write_participations(project, wanted)
         if "geom" in values:
-            refresh_admin_units(project)
+            assign_admin_units([project])
     return project
 
 
@@ -539,7 +564,7 @@ def restore_deleted_project(
                 _("%(code)s has already been restored.") % {"code": event.code}
             ) from None
         _write_participations(project, {(a.pk, role) for a, role in state.participations})
-        refresh_admin_units(project)
+        assign_admin_units([project])
     return project
 
 

@@ -524,6 +524,10 @@ class AdminUnitAdmin(MapAdminMixin, NamedAutocompleteMixin, admin.ModelAdmin):
     search_fields = ["code", "name", "name_en"]
     autocomplete_fields = ["parent"]
 
+    def save_model(self, request, obj, form, change):
+        # Through the action, so a new or moved boundary takes its projects.
+        actions.write_admin_units([obj])
+
 
 @admin.register(Sector)
 class SectorAdmin(admin.ModelAdmin):

@@ -338,7 +338,7 @@ def _gather(cycle: ReportingCycle, today: datetime.date) -> AnnualReport:
             "priority", "sector__sort_order", "sector__code", "code"
         )
     )
-    unit_rows, outside, units_of = _units(cycle.deadline, projects)
+    unit_rows, outside, units_of = _units(cycle.units_day, projects)
     priority_labels = _labels(Priority.choices)
     precision_labels = _labels(LocationPrecision.choices)
     project_rows = []
@@ -425,7 +425,7 @@ def _gather(cycle: ReportingCycle, today: datetime.date) -> AnnualReport:
         place=_place(committee, issuer), generated_on=today, submissions=rows,
         projects=project_rows, tasks=task_rows, sectors=sectors, agencies=agencies,
         units=units, outside_units=outside,
-        map_units=_map_units(cycle.deadline), totals=totals, status_labels=status_labels,
+        map_units=_map_units(cycle.units_day), totals=totals, status_labels=status_labels,
         task_progress_labels=task_labels, submission_status_labels=submission_labels,
     )  # fmt: skip
 
@@ -455,12 +455,13 @@ def _valid_units(day: datetime.date):
 
 def _units(day: datetime.date, projects: list[Project]):
     """The units below the province valid on `day`, each with the codes of the projects whose
-    geometry meets it (one query); the number of projects in none; each project's units."""
-    matching = Project.objects.filter(geom__intersects=OuterRef("geom")).order_by("code")
+    geometry meets it (the links actions.assign_admin_units keeps for every period; one
+    query); the number of projects in none; each project's units."""
+    linked = Project.objects.filter(admin_units=OuterRef("pk")).order_by("code")
     units = (
         _valid_units(day)
-        .exclude(level=AdminUnit.Level.PROVINCE)
-        .annotate(codes=ArraySubquery(matching.values("code")))
+        .below_province()
+        .annotate(codes=ArraySubquery(linked.values("code")))
         .order_by("code")
         .values("code", "name", "codes")
     )

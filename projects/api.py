@@ -6,6 +6,8 @@ and the map, and anonymous callers get published projects of public layers only.
 thin: parse, select, build, and let errors of geo.errors propagate (rendered in one place).
 """
 
+import datetime
+
 import orjson
 from django.contrib.gis.db.models import Extent
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -347,6 +350,31 @@ class ProjectViewSet(viewsets.ViewSet):
         )
         return Response(ProgressReportSerializer(reports, many=True).data)
 
+    @extend_schema(
+        summary="The administrative units a project lies in, valid on a date (GeoJSON)",
+        description="The district- or commune-level units whose boundary the project's "
+        "geometry touches and that are valid on `as_of` (today by default): the former "
+        "districts before 1 July 2025, the communes and wards after. A unit known by code and "
+        "name only (no boundary loaded) cannot hold a project, so it is never listed; see "
+        "docs/admin-units.md.",
+        parameters=[OpenApiParameter(
+            "as_of", OpenApiTypes.DATE, description="The day (YYYY-MM-DD); today by default.",
+            examples=[OpenApiExample("before the reform", value="2025-06-30")],
+        )],
+        responses={(200, GEOJSON): ref("AdminUnitFeatureCollection"), **NOT_FOUND},
+        filters=False,
+    )  # fmt: skip
+    @action(detail=True, url_path="admin-units", renderer_classes=[JSONRenderer, GeoJSONRenderer])
+    def admin_units(self, request, code=None):
+        params = parameters(request, {*PLAIN, "as_of"})
+        day = _day(params, "as_of")
+        params.check()
+        project = _one(request, code).first()
+        if project is None:
+            raise _no_project(code)
+        rows = unit_features(project.units_on(day).order_by("level", "code"))
+        return HttpResponse(collection(rows), content_type=GEOJSON)
+
     def _report(self, request, code):
         if not request.user.is_authenticated:
             _require(request, access.REPORT_PROGRESS)
@@ -373,6 +401,18 @@ class ProjectViewSet(viewsets.ViewSet):
         response = Response(ProgressReportSerializer(report).data, status=201)
         response["ETag"] = writes.etag(project)
         return response
+
+
+def _day(params: Parameters, name: str) -> datetime.date | None:
+    """A date parameter (RFC 3339, as OGC's `datetime` reads it), or None when absent."""
+    value = params.raw(name)
+    if value is None:
+        return None
+    try:
+        return queries.parse_instant(value)
+    except ValueError as error:
+        params.fail(name, str(error))
+        return None
 
 
 def _no_project(code: str) -> NotFound:

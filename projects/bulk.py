@@ -233,7 +233,12 @@ def write_staged(batch_id: int) -> tuple[int, int, list[int]]:
             ).format(table=table, stage=stage_),
         )
         stale = [item for (item,) in cursor.fetchall()]
-        _link_admin_units(cursor, table, stage_)
+        _assign_units(
+            cursor,
+            sql.SQL("SELECT p.id FROM {stage} AS s JOIN {table} AS p ON p.code = s.code").format(
+                stage=stage_, table=table
+            ),
+        )
         imported = sql.Identifier(ImportedProject._meta.db_table)
         _run(
             cursor,
@@ -248,28 +253,39 @@ def write_staged(batch_id: int) -> tuple[int, int, list[int]]:
     return created, updated, stale
 
 
-def _link_admin_units(cursor, table, stage_) -> None:
-    """Every district- or commune-level unit each new or moved project touches
-    (projects.actions.refresh_admin_units, for many projects at once)."""
-    through = Project.admin_units.through
-    links = sql.Identifier(through._meta.db_table)
+def _assign_units(cursor, projects: sql.Composable | None, params=()) -> int:
+    """Link the projects that `projects` selects (a query of their ids; every project when
+    None) to every unit below the province whose boundary touches them, whatever the unit's
+    validity period, in one DELETE and one INSERT … SELECT. Units without a boundary link
+    nothing. Returns the number of links written."""
+    links = sql.Identifier(Project.admin_units.through._meta.db_table)
     units = sql.Identifier(AdminUnit._meta.db_table)
+    table = sql.Identifier(Project._meta.db_table)
+
+    def where(column: str) -> sql.Composable:
+        if projects is None:
+            return sql.SQL("")
+        return sql.SQL("WHERE {} IN ({})").format(sql.SQL(column), projects)
+
+    _run(cursor, sql.SQL("DELETE FROM {} {}").format(links, where("project_id")), params)
     _run(
         cursor,
         sql.SQL(
-            "DELETE FROM {links} AS l USING {stage} AS s, {table} AS p WHERE s.id IS NOT NULL "
-            "AND p.id = s.id AND l.project_id = p.id"
-        ).format(links=links, stage=stage_, table=table),
+            "INSERT INTO {links} (project_id, adminunit_id) SELECT p.id, u.id FROM {table} AS p "
+            "JOIN {units} AS u ON u.level <> %s AND ST_Intersects(u.geom, p.geom) {where}"
+        ).format(links=links, table=table, units=units, where=where("p.id")),
+        [AdminUnit.Level.PROVINCE, *params],
     )
-    _run(
-        cursor,
-        sql.SQL(
-            "INSERT INTO {links} (project_id, adminunit_id) SELECT DISTINCT p.id, u.id "
-            "FROM {stage} AS s JOIN {table} AS p ON p.code = s.code JOIN {units} AS u "
-            "ON u.level <> %s AND ST_Intersects(u.geom, p.geom)"
-        ).format(links=links, stage=stage_, table=table, units=units),
-        [AdminUnit.Level.PROVINCE],
-    )
+    return cursor.rowcount
+
+
+def assign_admin_units(project_ids: list[int] | None = None) -> int:
+    """projects.actions.assign_admin_units, in one DELETE and one INSERT: the projects with
+    `project_ids` (every project when None). Returns the number of links written."""
+    with connection.cursor() as cursor:
+        if project_ids is None:
+            return _assign_units(cursor, None)
+        return _assign_units(cursor, sql.SQL("SELECT unnest(%s::integer[])"), [list(project_ids)])
 
 
 # django-pgtrigger asks this function at the start of every row trigger (the history triggers

@@ -182,6 +182,13 @@ def outside_units(projects, *, day: datetime.date | None = None) -> int:
     return _plain(projects).exclude(admin_units__in=units).count()
 
 
+def unmapped_units(*, day: datetime.date | None = None) -> int:
+    """Units valid on `day` that have no boundary (known by code and name only, as the
+    communes since 2025 are until their boundaries are loaded): no project can be in them."""
+    units = AdminUnit.objects.valid_on(day or datetime.date.today()).below_province()
+    return units.filter(geom__isnull=True).count()
+
+
 def expected_pct(day, start, end) -> Decimal | None:
     """The straight line: 0 % at the planned start, 100 % at the planned end (None when the
     dates do not make a line). Before the start it is 0 %, after the end 100 %."""

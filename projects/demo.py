@@ -23,17 +23,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-import shapely
 from django.conf import settings
-from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import translation
 
-from geo.crs import STORAGE_SRID
-from projects import actions, imports
-from projects.models import PLAN_DATE, AdminUnit, Agency, Door, PlanTask, Project
+from projects import actions, imports, unit_imports
+from projects.models import PLAN_DATE, REFORM_DATE, AdminUnit, Agency, Door, PlanTask, Project
 
 ADMIN_UNITS_FILE = "admin_units_vn2000.shp"
 AGENCIES_FILE = "agencies.csv"
@@ -94,41 +91,20 @@ def _read(path: Path, layer: str | None = None) -> imports.Source:
 
 
 def load_admin_units(path: Path, report: LoadReport) -> None:
-    """The boundaries through the pipeline's read, decode, CRS and gate steps (reference data,
-    not projects: saved as they are, with no action and no history)."""
+    """The province and its former districts, imported like any file of units
+    (projects.unit_imports: the pipeline's read, decode, CRS and gate steps); then the units
+    in force since the 2025 reform from the official list (codes and names, no boundary:
+    docs/admin-units.md)."""
+    if not path.exists():
+        raise DemoDataError(f"{path} is missing.")
     with translation.override("en"):
-        source = _read(path)
         try:
-            srid, swap = imports.declare_crs(source)
+            imported = unit_imports.import_units(path)
+            official = unit_imports.load_official()
         except imports.ImportRefused as exc:
-            raise DemoDataError(str(exc)) from exc
-        _moved, cleans, _notes, problems, _hexes = imports.gate(source.geometries, srid, swap)
-    rows = sorted(
-        zip(source.records, cleans, problems, strict=True),
-        key=lambda row: row[0]["level"] != "province",
-    )
-    units = {}
-    for record, shape, problem in rows:
-        if problem:
-            raise DemoDataError(f"{path.name}, {record['code']}: {problem}")
-        unit = AdminUnit(
-            code=record["code"],
-            valid_from=_date(record["valid_from"]),
-            name=record["name"],
-            name_en=_text(record["name_en"]),
-            level=record["level"],
-            kind=record["kind"],
-            valid_to=_date(record["valid_to"]),
-            geom=GEOSGeometry(memoryview(shapely.to_wkb(shape)), srid=STORAGE_SRID),
-            location_precision=record["precision"],
-            osm_relation=int(record["osm_rel"] or 0) or None,
-            source=_text(record["source"]),
-            parent=units.get(_text(record["parent"])),
-        )
-        _clean(unit, path, record["code"])
-        unit.save()  # reference data, not a domain record: no action, no history
-        units[unit.code] = unit
-        report.count("administrative units")
+            raise DemoDataError(f"{path.name}: {exc}") from exc
+    report.count("administrative units", len(imported.of(imports.CREATED)))
+    report.count("administrative units since 2025", len(official.of(imports.CREATED)))
 
 
 def load_agencies(path: Path, report: LoadReport) -> None:
@@ -328,6 +304,7 @@ def load_demo_data(directory: Path | None = None) -> LoadReport:
         )
         _add_missing_plan_tasks(report)
         _add_missing_reporting_cycles(report)
+        _add_missing_reformed_units(report)
         return report
     load_admin_units(directory / ADMIN_UNITS_FILE, report)
     load_agencies(directory / AGENCIES_FILE, report)
@@ -339,6 +316,21 @@ def load_demo_data(directory: Path | None = None) -> LoadReport:
     load_reporting_cycles(report)
     publish_projects(to_publish)
     return report
+
+
+def _add_missing_reformed_units(report: LoadReport) -> None:
+    """A database holding the plan's province but no unit in force since the 2025 reform gets
+    the official ones (codes and names, no boundary); one that has any is left as it is."""
+    if AdminUnit.objects.plan_province() is None:
+        return
+    if AdminUnit.objects.valid_on(REFORM_DATE).exists():
+        return
+    with translation.override("en"):
+        official = unit_imports.load_official()
+    report.notes.append(
+        f"Administrative units since 2025: {len(official.of(imports.CREATED))} created from "
+        "the official list (they were missing)."
+    )
 
 
 def _add_missing_plan_tasks(report: LoadReport) -> None:

@@ -166,13 +166,15 @@ UNIT_PROPERTIES = ["code", "name", "name_en", "level", "kind", "valid_from", "va
 
 
 def unit_features(queryset, *, srid: int = STORAGE_SRID, flip: bool = False) -> list[dict]:
-    """Administrative units as GeoJSON features, built like the projects' (PostGIS, CCW)."""
+    """Administrative units as GeoJSON features, built like the projects' (PostGIS, CCW).
+    A unit known by code and name only (no boundary loaded) has a null geometry."""
     rows = queryset.values_list(
         "code", "name", "name_en", "level", "kind", PgCast("valid_from", "text"),
         PgCast("valid_to", "text"), "location_precision", geometry_json(srid=srid, flip=flip),
     )  # fmt: skip
     return [
-        {"type": "Feature", "id": row[0], "geometry": orjson.Fragment(row[-1]),
+        {"type": "Feature", "id": row[0],
+         "geometry": None if row[-1] is None else orjson.Fragment(row[-1]),
          "properties": dict(zip(UNIT_PROPERTIES, row[:-1], strict=True))}
         for row in rows
     ]  # fmt: skip

@@ -400,12 +400,24 @@ def saved_mapping(name: str) -> ImportMapping:
 
 def check_mapping(source: Source, mapping: Mapping, constants: Mapping) -> None:
     """Refuse unknown targets and columns the file lacks, before a row is read."""
-    unknown = sorted((set(mapping) | set(constants)) - set(TARGETS))
+    check_columns(
+        source, mapping, constants, TARGETS,
+        not_targets=_("%(names)s: not a project property. Map to: %(targets)s."),
+        no_code=_("Say which column holds the project code, e.g. --map code=MA_DA (columns: "
+                  "%(columns)s)."),
+    )  # fmt: skip
+
+
+def check_columns(
+    source: Source, mapping: Mapping, constants: Mapping, targets: list[str], *,
+    not_targets: str, no_code: str,
+) -> None:  # fmt: skip
+    """What check_mapping checks, for any kind of record with these `targets` (the messages
+    name the kind: `not_targets` takes names and targets, `no_code` the columns)."""
+    unknown = sorted((set(mapping) | set(constants)) - set(targets))
     if unknown:
-        raise ImportRefused(
-            _("%(names)s: not a project property. Map to: %(targets)s.")
-            % {"names": ", ".join(unknown), "targets": ", ".join(TARGETS)}
-        )
+        raise ImportRefused(not_targets % {"names": ", ".join(unknown),
+                                           "targets": ", ".join(targets)})  # fmt: skip
     missing = sorted(c for c in mapping.values() if c not in source.columns)
     if missing:
         raise ImportRefused(
@@ -417,17 +429,16 @@ def check_mapping(source: Source, mapping: Mapping, constants: Mapping) -> None:
             }  # fmt: skip
         )
     if "code" not in mapping and "code" not in source.columns:
-        raise ImportRefused(
-            _("Say which column holds the project code, e.g. --map code=MA_DA (columns: "
-              "%(columns)s).") % {"columns": ", ".join(source.columns)}
-        )  # fmt: skip
+        raise ImportRefused(no_code % {"columns": ", ".join(source.columns)})
 
 
-def _field_plan(columns, mapping: Mapping, constants: Mapping) -> list[tuple[str, str, object]]:
+def _field_plan(
+    columns, mapping: Mapping, constants: Mapping, targets: list[str] = TARGETS
+) -> list[tuple[str, str, object]]:
     """(property, column or None, constant or None) for every property a file can set: worked
     out once per file, since its records all have the same columns."""
     plan = []
-    for target in TARGETS:
+    for target in targets:
         column = mapping.get(target) or (target if target in columns else None)
         if column is not None or target in constants:
             plan.append((target, column, constants.get(target)))
@@ -649,6 +660,20 @@ class ImportReport:
         """The report for a person, in the active language."""
         labels = {CREATED: _("Created"), UPDATED: _("Updated"), UNCHANGED: _("Unchanged"),
                   REJECTED: _("Rejected")}  # fmt: skip
+        lines = self.header()
+        for action, label in labels.items():
+            items = self.of(action)
+            lines.append(f"{label}: {len(items)}")
+            for item in items:
+                detail = item.reason or (
+                    ", ".join(sorted(item.changes)) if action == UPDATED else ""
+                )
+                detail = "; ".join(filter(None, [detail, item.note]))
+                lines.append(f"  #{item.index} {item.label}" + (f": {detail}" if detail else ""))
+        return "\n".join(lines + self.outcome())
+
+    def header(self) -> list[str]:
+        """What was read and how: the file, its coordinates, its text encoding."""
         lines = [
             _("File %(name)s (SHA-256 %(sha)s…), coordinates %(crs)s%(swap)s, text %(encoding)s.")
             % {
@@ -665,25 +690,18 @@ class ImportReport:
                   "%(others)s: check the names below, or pass --encoding.")
                 % {"encoding": self.encoding, "others": ", ".join(self.encoding_unsure)}
             )  # fmt: skip
-        for action, label in labels.items():
-            items = self.of(action)
-            lines.append(f"{label}: {len(items)}")
-            for item in items:
-                detail = item.reason or (
-                    ", ".join(sorted(item.changes)) if action == UPDATED else ""
-                )
-                detail = "; ".join(filter(None, [detail, item.note]))
-                lines.append(f"  #{item.index} {item.label}" + (f": {detail}" if detail else ""))
+        return lines
+
+    def outcome(self) -> list[str]:
+        """What was written."""
         if self.dry_run:
-            lines.append(_("Dry run: nothing was written."))
-        elif self.batch is None:
-            lines.append(_("Nothing to write: the database already holds these projects."))
-        else:
-            lines.append(
-                _("Recorded as import #%(id)s (undo with: manage.py undo_import %(id)s).")
-                % {"id": self.batch.pk}
-            )
-        return "\n".join(lines)
+            return [_("Dry run: nothing was written.")]
+        if self.batch is None:
+            return [_("Nothing to write: the database already holds these projects.")]
+        return [
+            _("Recorded as import #%(id)s (undo with: manage.py undo_import %(id)s).")
+            % {"id": self.batch.pk}
+        ]
 
 
 def _messages(error: ValidationError) -> str:

@@ -28,7 +28,8 @@ from geo.db import DateRange, GeometryType, SearchText
 from geo.validation import clean_geometry, diagnose
 
 PLAN_DATE = datetime.date(2024, 6, 1)  # the plan's units are those in force when it was issued
-PLAN_PROVINCE_CODE = "52"  # Bình Định (GSO)
+PLAN_PROVINCE_CODE = "52"  # Bình Định (GSO); since the reform, the new Gia Lai's code
+REFORM_DATE = datetime.date(2025, 7, 1)  # districts abolished, Bình Định merged into Gia Lai
 
 
 class LocationPrecision(models.TextChoices):
@@ -82,14 +83,21 @@ def _valid_period_check() -> models.CheckConstraint:
 
 
 class AdminUnitQuerySet(ValidityQuerySet):
+    def below_province(self):
+        """The district- and commune-level units: those a project is placed in."""
+        return self.exclude(level=AdminUnit.Level.PROVINCE)
+
     def below_province_on(self, day: datetime.date, *, latest_before: bool = False):
-        """The districts or communes in force on `day`. With `latest_before`, when none is
-        loaded for that day (the post-reform communes not imported yet), the last ones in force
-        before it instead: their `valid_to` says until when (docs/as-of.md)."""
-        below = self.exclude(level=AdminLevel.PROVINCE)
+        """The districts or communes in force on `day`. With `latest_before`, when none of them
+        has a boundary (the post-reform communes loaded from the official list, their
+        boundaries not imported yet), the last ones in force before it instead: their
+        `valid_to` says until when (docs/as-of.md)."""
+        below = self.below_province()
         units = below.valid_on(day)
-        if latest_before and not units.exists():
-            last = below.filter(valid_to__lt=day).aggregate(last=Max("valid_to"))["last"]
+        if latest_before and not units.filter(geom__isnull=False).exists():
+            last = below.filter(valid_to__lt=day, geom__isnull=False).aggregate(
+                last=Max("valid_to")
+            )["last"]
             if last is not None:
                 return below.filter(valid_to=last)
         return units
@@ -622,6 +630,12 @@ class Project(BilingualName):
         if published:
             values["published_version"] = version
         return values
+
+    def units_on(self, day: datetime.date | None = None):
+        """The units below the province this project touches that are valid on `day` (today
+        by default): the former districts before 1 July 2025, the communes and wards after
+        (the links span every period: actions.assign_admin_units)."""
+        return self.admin_units.valid_on(day or timezone.localdate()).below_province()
 
     @property
     def display_location_note(self) -> str:
@@ -1447,6 +1461,12 @@ class ReportingCycle(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def units_day(self) -> datetime.date:
+        """The day whose administrative units the cycle's report groups by: its deadline
+        (the districts for 2024, the communes from 2025 on)."""
+        return self.deadline
 
     def days_left(self, today: datetime.date | None = None) -> int:
         """Days until the deadline (negative once it has passed)."""

@@ -106,14 +106,14 @@ LINK = {
 }
 
 
-def feature(properties: dict) -> dict:
+def feature(properties: dict, geometry: dict = MULTI_GEOMETRY) -> dict:
     return {
         "type": "object",
         "required": ["type", "geometry", "properties"],
         "properties": {
             "type": {"type": "string", "enum": ["Feature"]},
             "id": STRING,
-            "geometry": MULTI_GEOMETRY,
+            "geometry": geometry,
             "properties": {"type": "object", "properties": properties},
             "links": {"type": "array", "items": LINK},
         },
@@ -166,7 +166,14 @@ OGC_EXCEPTION = {
 }
 
 PROJECT_FEATURE = feature(PROJECT_PROPERTIES)
-UNIT_FEATURE = feature(UNIT_PROPERTIES)
+# A unit known by code and name only (the communes since 2025, until boundaries are loaded)
+# has a null geometry.
+UNIT_FEATURE = feature(
+    UNIT_PROPERTIES,
+    _nullable(
+        _geometry("MultiPolygon", {"type": "array", "items": {"type": "array", "items": RING}})
+    ),
+)
 
 # What a write sends: the shape a read gives (its read-only properties are ignored), with the
 # writable fields besides; sector and lead agency by code.

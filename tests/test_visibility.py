@@ -130,6 +130,8 @@ ROUTES = {
     "project-summary": [Walk("/api/v1/projects/summary/"),
                         Walk("/api/v1/projects/summary/?q=GT-0&published=false")],
     "project-detail": [hidden(f"/api/v1/projects/{code}/", {code}) for code in sorted(HIDDEN)],
+    "project-admin-units": [hidden("/api/v1/projects/GT-02/admin-units/"),
+                            hidden("/api/v1/projects/DN-01/admin-units/?as_of=2025-01-01")],
     "project-progress": [hidden("/api/v1/projects/GT-02/progress/"),
                          hidden("/api/v1/projects/DN-01/progress/")],
     "project-export": [

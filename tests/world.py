@@ -195,7 +195,7 @@ def build_world() -> World:
         )  # fmt: skip
         for agency, role in spec.get("coordinators", []):
             ProjectAgency.objects.create(project=project, agency=agencies[agency], role=role)
-        actions.refresh_admin_units(project)
+        actions.assign_admin_units([project])
         world.projects[code] = project
     task = PlanTask.objects.create(
         code="II.1.1", section="II", heading_vi="1. Về phát triển hạ tầng giao thông",

@@ -1,6 +1,7 @@
 """GIS staff edit projects and agencies in the admin, offline, with understandable errors; every
 save goes through the actions, so a lost race is a form error and writes nothing."""
 
+import datetime
 import json
 import re
 
@@ -379,3 +380,19 @@ def test_an_agency_conflict_shows_both_versions_too(gis_client, write_world):
     assert response.status_code == 409
     rows = conflict_rows(response.content.decode())
     assert rows["Name (Vietnamese)"][:2] == ("Sở của họ", "Sở OTHER")
+
+
+def test_a_unit_added_in_the_admin_takes_the_projects_it_touches(superuser_client, world):
+    response = superuser_client.get("/admin/projects/adminunit/add/")
+    values = form_values(response.content.decode(), "adminunit_form")
+    data = {name: vals if len(vals) > 1 else vals[0] for name, vals in values.items()}
+    data.update(
+        code="21601", name="Phường Quy Nhơn Đông", level="commune", kind="ward",
+        valid_from="2025-07-01", location_precision="digitised", _save="Save",
+        geom=widget_geojson("MULTIPOLYGON(((109.2 13.6, 109.35 13.6, 109.35 13.95, "
+                            "109.2 13.95, 109.2 13.6)))"),
+    )  # fmt: skip
+    response = superuser_client.post("/admin/projects/adminunit/add/", data)
+    assert response.status_code == 302, re.findall(r"errorlist.*", response.content.decode())
+    hospital = Project.objects.get(code="YT-01")
+    assert [u.code for u in hospital.units_on(datetime.date(2025, 7, 1))] == ["21601"]

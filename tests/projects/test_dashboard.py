@@ -94,7 +94,7 @@ def test_units_are_those_valid_on_the_day_and_a_project_counts_in_each(planner, 
             valid_from=D(2025, 7, 1), geom=GEOSGeometry(wkt, srid=4326),
         )  # fmt: skip
     for project in Project.objects.all():
-        actions.refresh_admin_units(project)
+        actions.assign_admin_units([project])
     after = by_key(dashboard.breakdown(selection(planner), "admin_unit", day=D(2026, 1, 1)))
     # GT-01, TM-01 and YT-01 lie in both communes; VH-01 in the second only.
     assert {k: r.count for k, r in after.items()} == {"21550": 3, "21551": 4}

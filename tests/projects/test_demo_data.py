@@ -2,6 +2,7 @@
 database only (a restart never overwrites what people edited)."""
 
 import csv
+import datetime
 import json
 import shutil
 from pathlib import Path
@@ -16,9 +17,10 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from geo.crs import transformer
-from projects import actions
+from projects import actions, official_units
 from projects.demo import DEMO_NOTE, PLAN_TASKS_FILE, DemoDataError, load_demo_data
 from projects.models import (
+    REFORM_DATE,
     AdminUnit,
     Agency,
     PlanTask,
@@ -138,6 +140,8 @@ def counts_in_files(directory: Path) -> dict[str, int]:
         agencies = list(csv.DictReader(handle))
     return {
         "administrative units": len(gpd.read_file(directory / "admin_units_vn2000.shp")),
+        # The official list's: the new province and its 58 communes and wards in our area.
+        "administrative units since 2025": len(official_units.former_area()),
         "agencies": len(agencies),
         "projects": len(projects),
         "coordinating agencies": sum(
@@ -153,7 +157,8 @@ def counts_in_files(directory: Path) -> dict[str, int]:
 
 def counts_in_database() -> dict[str, int]:
     return {
-        "administrative units": AdminUnit.objects.count(),
+        "administrative units": AdminUnit.objects.exclude(valid_from=REFORM_DATE).count(),
+        "administrative units since 2025": AdminUnit.objects.filter(valid_from=REFORM_DATE).count(),
         "agencies": Agency.objects.count(),
         "projects": Project.objects.count(),
         "coordinating agencies": ProjectAgency.objects.count(),
@@ -315,3 +320,17 @@ def test_the_projects_come_through_the_import_pipeline_once(demo):
 
 def _split(text: str) -> list[str]:
     return [item for item in text.split(";") if item]
+
+
+def test_the_demo_holds_the_units_since_the_reform_by_code_and_name_only(demo):
+    """No commune boundaries are available under a licence we can use (data/shapefiles/
+    SOURCE.md): the units since 1 July 2025 are the official list's, without geometry."""
+    day = datetime.date(2025, 12, 10)
+    province = AdminUnit.objects.valid_on(day).get(level="province")
+    assert (province.code, province.name, province.geom) == ("52", "Gia Lai", None)
+    communes = AdminUnit.objects.valid_on(day).below_province()
+    assert communes.count() == 58 and not communes.filter(geom__isnull=False).exists()
+    assert not Project.objects.filter(admin_units__in=communes).exists()
+    # Before the reform, the districts hold the projects.
+    districts = AdminUnit.objects.valid_on(datetime.date(2024, 12, 10)).below_province()
+    assert Project.objects.filter(admin_units__in=districts).distinct().count() >= 50

@@ -90,7 +90,7 @@ def test_it_finds_works_by_the_communes_of_2025(planner_client, world):
         valid_from="2025-07-01", geom=GEOSGeometry(QUY_NHON, srid=4326),
     )  # fmt: skip
     assert ward.valid_from
-    actions.refresh_admin_units(world.projects["YT-01"])
+    actions.assign_admin_units([world.projects["YT-01"]])
     assert set(found(planner_client, "quy nhon dong")) == {"YT-01"}
     assert set(found(planner_client, "phuong quy nhon dong benh vien")) == {"YT-01"}
 

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from geo.errors import ServiceError
 from projects.imports import import_file, parse_pairs
+from projects.management.file_options import add_file_options
 
 
 class Command(BaseCommand):
@@ -20,31 +21,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path")
-        parser.add_argument("--crs", help="The file's coordinate system, e.g. EPSG:9217.")
-        parser.add_argument(
-            "--encoding",
-            choices=["utf-8", "cp1258", "tcvn3", "vni"],
-            help="The text encoding (overrides .cpg/.cst and detection).",
-        )
-        parser.add_argument("--layer", help="The GeoPackage layer to read.")
-        parser.add_argument("--map", default="", help="property=COLUMN pairs, comma-separated.")
-        parser.add_argument("--set", default="", help="property=value constants.")
+        add_file_options(parser)
         parser.add_argument("--mapping", help="A saved mapping's name (or AGENCY:name).")
-        parser.add_argument("--dry-run", action="store_true", help="Report only; write nothing.")
         parser.add_argument(
             "--skip-invalid",
             action="store_true",
             help="Write the valid features even when others are rejected.",
-        )
-        parser.add_argument(
-            "--repair",
-            action="store_true",
-            help="Repair invalid geometries (reported) instead of rejecting them.",
-        )
-        parser.add_argument(
-            "--swap-axes",
-            action="store_true",
-            help="The file writes northing/latitude first: swap.",
         )
         parser.add_argument("--user", help="The user the import is recorded for.")
 
