@@ -138,6 +138,22 @@ def test_a_full_cycle_adds_the_accepted_progress_to_the_time_series(world, finan
     assert steps.last().pgh_context["user"] == reviewer.pk
     assert steps.last().pgh_context["door"] == "reports"
 
+    # Consolidated: the closed cycle's report (and its Word document) carries what was accepted.
+    from docx import Document
+
+    from layers.annual_report import docx_bytes
+    from projects.annual_report import gather
+
+    report = gather(cycle)
+    assert not report.is_open and report.issued_on == timezone.localdate(cycle.closed_at)
+    assert (report.totals.accepted, report.totals.handed_in) == (1, 1)
+    row = next(p for p in report.projects if p.code == "YT-02")
+    assert (row.reported.status, row.reported.progress) == ("preparing", Decimal("8.0"))
+    (syt,) = [s for s in report.submissions if s.agency.code == "SYT"]
+    assert (syt.difficulties, syt.proposals) == ("Thiếu vốn", "Bổ sung vốn trung hạn")
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx_bytes(report))).paragraphs)
+    assert "Thiếu vốn" in text and "Bổ sung vốn trung hạn" in text
+
 
 def test_a_stale_save_writes_nothing(world, finance):
     reporter = person("agency_reporter", agency=world.agencies["SYT"])
