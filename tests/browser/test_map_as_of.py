@@ -2,9 +2,9 @@
 before, the communes after, each project's status as reported then; the date control is reached
 and used with the keyboard, is big enough for a finger, and the address carries the day.
 
-The demo data have districts only, so this module adds illustrative communes to the committed
-live data (each district cut in four, flagged as such in `source`) unless communes are already
-loaded, and removes them afterwards. What the map should show is computed with the ORM."""
+The demo's communes are official codes and names without a boundary, so this module adds
+illustrative communes to the committed live data (each district cut in four, flagged as such in
+`source`) unless communes with a boundary are already loaded, and removes them afterwards. What the map should show is computed with the ORM."""
 
 import datetime
 import re
@@ -16,7 +16,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from projects import actions
-from projects.models import AdminUnit, Project, Status
+from projects.models import AdminUnit, Status
 from projects.queries import ProjectQuery, select
 from tests.browser.conftest import ROOT
 
@@ -46,7 +46,9 @@ def communes(live_data, django_db_blocker):
     """Communes in force after the reform in the live data, and the projects' units again."""
     with django_db_blocker.unblock():
         created = []
-        if not AdminUnit.objects.valid_on(AFTER).filter(level="commune").exists():
+        # The demo's official communes have no boundary (docs/admin-units.md).
+        drawn = AdminUnit.objects.valid_on(AFTER).filter(level="commune", geom__isnull=False)
+        if not drawn.exists():
             districts = AdminUnit.objects.valid_on(BEFORE).filter(level="district")
             number = 0
             for district in districts.order_by("code"):
@@ -58,8 +60,7 @@ def communes(live_data, django_db_blocker):
                         kind="commune", valid_from=datetime.date(2025, 7, 1), geom=part,
                         source=FIXTURE_SOURCE,
                     ))  # fmt: skip
-            for project in Project.objects.all():
-                actions.refresh_admin_units(project)
+            actions.assign_admin_units()
         communes = list(
             AdminUnit.objects.valid_on(AFTER).filter(level="commune").values_list("code", "name")
         )

@@ -51,8 +51,7 @@ def history(world):
             code=code, name=name, level="commune", kind="commune", valid_from=D(2025, 7, 1),
             geom=GEOSGeometry(wkt, srid=4326),
         )  # fmt: skip
-    for project in world.projects.values():
-        actions.refresh_admin_units(project)
+    actions.assign_admin_units()
     return world
 
 
