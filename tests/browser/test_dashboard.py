@@ -23,6 +23,7 @@ def test_the_dashboard_draws_its_charts_and_fits_the_screen(
     log_in(page, live_url, *planner_account, "/dashboard/")
     expect(page.locator("svg.dash-chart")).not_to_have_count(0)
     expect(page.locator("#chart-sector title")).to_have_count(1)
+    expect(page.locator("#chart-submissions > title")).to_have_count(1)  # the demo's two cycles
     # Each chart is followed by its table.
     charts = page.locator("figure.dash-figure").count()
     assert page.locator("figure.dash-figure + details.dash-table table").count() == charts
@@ -31,7 +32,7 @@ def test_the_dashboard_draws_its_charts_and_fits_the_screen(
     assert page.evaluate(OVERFLOW) == []
     name = "dashboard-desktop" if viewport["width"] > 700 else "dashboard-phone"
     offline.screenshot(name)
-    for section in ("by-sector", "behind", "progress"):
+    for section in ("by-sector", "behind", "progress", "submissions"):
         page.locator(f"#{section}").screenshot(path=f"build/screenshots/{name}-{section}.png")
     assert_no_violations(page)
     assert offline.external == []
