@@ -24,7 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from pghistory.models import Events
 
-from geo.db import DateRange, GeometryType, SearchText
+from geo.db import DateRange, GeometryType, OneQueryChecks, SearchText
 from geo.validation import clean_geometry, diagnose
 
 PLAN_DATE = datetime.date(2024, 6, 1)  # the plan's units are those in force when it was issued
@@ -38,7 +38,7 @@ class LocationPrecision(models.TextChoices):
     APPROXIMATE = "approximate", _("Approximate (drawn by hand)")
 
 
-class BilingualName(models.Model):
+class BilingualName(OneQueryChecks, models.Model):
     """Vietnamese name with an English translation, chosen by the active language."""
 
     name = models.CharField(_("name (Vietnamese)"), max_length=255)
@@ -673,7 +673,7 @@ class AgencyRole(models.TextChoices):
     OPERATOR = "operator", _("Operator")
 
 
-class ProjectAgency(models.Model):
+class ProjectAgency(OneQueryChecks, models.Model):
     """An agency's part in a project besides leading it."""
 
     Role = AgencyRole
@@ -705,7 +705,7 @@ class ProjectAgency(models.Model):
         return f"{self.agency} — {self.get_role_display()}"
 
 
-class ProgressReport(models.Model):
+class ProgressReport(OneQueryChecks, models.Model):
     """A dated report of a project's progress; the latest one sets the project's status."""
 
     project = models.ForeignKey(
@@ -801,7 +801,7 @@ class PlanTaskQuerySet(models.QuerySet):
         ).distinct()
 
 
-class PlanTask(models.Model):
+class PlanTask(OneQueryChecks, models.Model):
     """One task of the plan (a paragraph of section II or III), with the bodies that answer
     for it. Our copy of the plan lacks appendix 02 (the official assignment), so the lead and
     coordinating agencies are ours to infer until it is found: `assignment_inferred` says so,
@@ -916,7 +916,7 @@ class PlanTask(models.Model):
         return _in_language(self.heading_vi, self.heading_en)
 
 
-class PlanTaskAgency(models.Model):
+class PlanTaskAgency(OneQueryChecks, models.Model):
     """An agency's part in a plan task besides leading it."""
 
     Role = PlanTaskRole
@@ -1093,7 +1093,7 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
-class Membership(models.Model):
+class Membership(OneQueryChecks, models.Model):
     """A user's role, for an agency reporter also the agency they report for. Saving one puts
     the user in the role's group; deleting the last one of a role takes them out."""
 
@@ -1415,7 +1415,7 @@ def private_storage():
     return storage()
 
 
-class ReportingCycle(models.Model):
+class ReportingCycle(OneQueryChecks, models.Model):
     """One year's round of agency reports on the plan: opened for the agencies that have tasks
     or projects, due by `deadline`, reviewed by the consolidating agency (an agency record:
     the planning department until 2025, the Department of Finance since the reform)."""
@@ -1490,7 +1490,7 @@ EDITABLE_SUBMISSION_STATUSES = frozenset(
 )
 
 
-class Submission(models.Model):
+class Submission(OneQueryChecks, models.Model):
     """One agency's report in one cycle: progress per project and per task, the difficulties
     and proposals the plan asks for, and attachments; submitted by the agency's reporter,
     returned or accepted by the consolidating agency."""
@@ -1586,7 +1586,7 @@ class TaskProgress(models.TextChoices):
     BLOCKED = "blocked", _("Blocked")
 
 
-class SubmissionProject(models.Model):
+class SubmissionProject(OneQueryChecks, models.Model):
     """A project's progress as the agency reports it; on acceptance it joins the project's
     progress reports (the time series), dated the day of submission."""
 
@@ -1626,7 +1626,7 @@ class SubmissionProject(models.Model):
             )
 
 
-class SubmissionTask(models.Model):
+class SubmissionTask(OneQueryChecks, models.Model):
     """Where a plan task stands, as the agency reports it."""
 
     Progress = TaskProgress
@@ -1656,7 +1656,7 @@ class SubmissionTask(models.Model):
         return f"{self.submission} {self.task.code}"
 
 
-class SubmissionAttachment(models.Model):
+class SubmissionAttachment(OneQueryChecks, models.Model):
     """A file an agency attaches to its report, kept in private storage and served only to
     those who may read the submission (layers/reports.py)."""
 
