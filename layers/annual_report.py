@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 
 from projects.annual_report import AnnualReport, ProjectRow
+from projects.exports import FORMULA_STARTS
 from projects.models import AgencyKind, Priority, Status, TaskProgress
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -79,7 +80,8 @@ def _reported_text(row: ProjectRow) -> str:
         if row.earlier:
             text += (
                 f" (số liệu trước đó, ngày {day_text(row.earlier.date)}: "
-                f"{row.earlier.status_label}, {number(row.earlier.progress)}%)"
+                f"{row.earlier.status_label}, {number(row.earlier.progress)}%"
+                f"{' (*)' if row.earlier.is_illustrative else ''})"
             )
         return text
     return row.reported.status_label
@@ -92,7 +94,8 @@ def _illustrative_note(report: AnnualReport) -> str | None:
             "số liệu do các cơ quan, đơn vị báo cáo. Mọi giá trị đánh dấu (*) là giá trị minh "
             "họa."
         )
-    if any(p.is_illustrative for p in report.projects):
+    if any(p.is_illustrative or (p.earlier and p.earlier.is_illustrative)
+           for p in report.projects):  # fmt: skip
         return "Lưu ý: các giá trị đánh dấu (*) là số liệu minh họa, không phải số liệu thật."
     return None
 
@@ -146,7 +149,8 @@ def map_png(report: AnnualReport, *, dpi: int = 170) -> bytes:
         frame[frame["level"] == "province"].boundary.plot(ax=axes, color="#3d4a52", linewidth=1.4)
         for unit in units:
             point = unit.geometry.representative_point()
-            axes.annotate(clean(unit.name), (point.x, point.y), ha="center", va="center",
+            axes.annotate(clean(unit.name), (point.x, point.y), parse_math=False,
+                          ha="center", va="center",
                           fontsize=6.5, color="#5f6b73")  # fmt: skip
     handles, drawn = [], set()
     order = [None, *Status.values]  # unreported first, underneath
@@ -183,11 +187,15 @@ def map_png(report: AnnualReport, *, dpi: int = 170) -> bytes:
     axes.set_axis_off()
     figure.text(0.5, 0.975, f"Bản đồ các dự án theo tình trạng báo cáo năm {report.year}",
                 ha="center", va="top", fontsize=12, weight="bold")  # fmt: skip
-    subtitle = (
-        f"Ranh giới hành chính có hiệu lực ngày {day_text(report.deadline)}"
-        if report.map_units
-        else f"Chưa có ranh giới hành chính có hiệu lực ngày {day_text(report.deadline)}"
-    )
+    day = day_text(report.deadline)
+    ended = [u.valid_to for u in units if u.valid_to is not None and u.valid_to < report.deadline]
+    if ended:  # the units of the day have no boundary yet: the map draws the former ones
+        subtitle = (f"Chưa có ranh giới cấp xã có hiệu lực ngày {day}; bản đồ vẽ ranh giới "
+                    f"cấp huyện cũ (hết hiệu lực ngày {day_text(max(ended))})")  # fmt: skip
+    elif report.map_units:
+        subtitle = f"Ranh giới hành chính có hiệu lực ngày {day}"
+    else:
+        subtitle = f"Chưa có ranh giới hành chính có hiệu lực ngày {day}"
     figure.text(0.5, 0.945, subtitle, ha="center", va="top", fontsize=9, color="#3d4a52")
     if handles:
         figure.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.03, 0.055),
@@ -352,8 +360,10 @@ class _Writer:
         flag = OxmlElement("w:tblHeader")  # repeat the header row on every page
         flag.set(qn("w:val"), "true")
         head._tr.get_or_add_trPr().append(flag)
-        for r, values in enumerate([header, *rows]):
-            for c, (cell, value) in enumerate(zip(table.rows[r].cells, values, strict=True)):
+        # One pass over the rows: python-docx rebuilds `table.rows` on every access, so indexing
+        # it per row would be quadratic in the number of projects.
+        for r, (row, values) in enumerate(zip(table.rows, [header, *rows], strict=True)):
+            for c, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
                 cell.width = Mm(widths_mm[c])
                 lines = clean(value).split("\n")
                 paragraph = cell.paragraphs[0]
@@ -666,7 +676,8 @@ def _sheets(report: AnnualReport) -> list[tuple[str, list[str], list[list]]]:
          p.reported.note if p.reported else "", p.other_reports,
          p.earlier.date if p.earlier else None, p.earlier.status_label if p.earlier else "",
          _float(p.earlier.progress) if p.earlier else None,
-         p.location_precision_label, ", ".join(p.units), _yes(p.is_illustrative)]
+         p.location_precision_label, ", ".join(p.units),
+         _yes(p.is_illustrative or bool(p.earlier and p.earlier.is_illustrative))]
         for i, p in enumerate(report.projects, start=1)
     ]  # fmt: skip
     labels = [report.status_labels[s] for s in Status.values]
@@ -726,7 +737,9 @@ def xlsx_bytes(report: AnnualReport) -> bytes:
             sheet.append(values)
             for c, value in enumerate(values):
                 cell = sheet.cell(row=sheet.max_row, column=c + 1)
-                if isinstance(value, datetime.date):
+                if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"  # what an agency typed stays text, never a formula
+                elif isinstance(value, datetime.date):
                     cell.number_format = "DD/MM/YYYY"
                 elif isinstance(value, float):
                     cell.number_format = "0.0"

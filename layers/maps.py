@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from jinja2 import Template
 
 from geo.region import PROVINCE_CENTRE_LONLAT, PROVINCE_ZOOM
-from projects.models import PLAN_DATE, AdminUnit, DataVersion
+from projects.models import AdminUnit, DataVersion
 
 # No jQuery (88 KiB on every map page): folium's own script calls it only for keep_in_front(),
 # which we do not use; tests/layers/test_pages.py checks that no map page loads or calls it.
@@ -215,13 +215,7 @@ def units_on(day: datetime.date):
     plan's province, named with its dates (`plan_area` in the features). Likewise, until the
     communes are loaded, a later day draws the former districts, named with their end date,
     rather than no outline at all (the map must read without a base map)."""
-    below = AdminUnit.objects.below_province_on(day, latest_before=True)
-    units = AdminUnit.objects.valid_on(day).filter(level=AdminUnit.Level.PROVINCE) | below
-    units = units.exclude(geom=None)
-    if not units.filter(level=AdminUnit.Level.PROVINCE).exists():
-        plan = AdminUnit.objects.valid_on(PLAN_DATE).filter(level=AdminUnit.Level.PROVINCE)
-        units = units | plan.exclude(geom=None)
-    return units
+    return AdminUnit.objects.drawn_on(day)
 
 
 @lru_cache(maxsize=16)

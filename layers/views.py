@@ -1,6 +1,7 @@
 """Map pages: the public map, the planner map, the project page and the standalone export."""
 
 import datetime
+from functools import lru_cache
 
 import orjson
 from django.contrib.auth.views import redirect_to_login
@@ -32,7 +33,7 @@ from layers.templatetags.mapformat import percent
 from projects import exports, queries
 from projects.access import can_see_unpublished, visible_projects
 from projects.geojson import features, unreported_label
-from projects.models import AdminUnit, ProgressReport, Status
+from projects.models import AdminUnit, DataVersion, ProgressReport, Status
 from projects.queries import Parameters
 
 # The map pages' own parameters: the filters their panel sets, and the view (lat, lon, z).
@@ -110,9 +111,16 @@ def _exports() -> list[dict]:
     return files
 
 
+@lru_cache(maxsize=4)
+def _first_report_day(stamp: tuple) -> datetime.date | None:
+    """The earliest progress report's date (the date control's lower bound), read once per
+    data version: an aggregate over every report is not a thing to run on each map page."""
+    return ProgressReport.objects.aggregate(first=Min("report_date"))["first"]
+
+
 def _map_context(request, view, *, planner: bool, standalone: bool = False, day=None) -> dict:
     """`day` is the map's as_of (None: the current record, units in force today)."""
-    first = ProgressReport.objects.aggregate(first=Min("report_date"))["first"]
+    first = _first_report_day(DataVersion.current())
     form = MapFilterForm(request.GET or None, planner=planner, day=day, first_day=first)
     centre, zoom, fit = view
     base = base_map(centre=centre, zoom=zoom, tiles=not standalone, day=day)

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 import pghistory
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -208,8 +208,19 @@ def write_admin_units(units: Iterable[AdminUnit]) -> int:
     before their children, a closed unit before the successor taking its code), then assign
     every project to the units it touches. All or nothing: a unit the database refuses (a
     code held twice over overlapping periods) refuses them all, with the constraint's
-    message. Units keep no history of their own. Returns the project–unit links."""
+    message. Units keep no history of their own. Returns the project–unit links written:
+    only the projects touching a boundary that was added, moved or removed are linked again
+    (a renamed unit keeps its links)."""
     constraints = {c.name: c for c in AdminUnit._meta.constraints}
+    units = list(units)
+    stored = dict(
+        AdminUnit.objects.filter(pk__in=[u.pk for u in units if u.pk]).values_list("pk", "geom")
+    )
+    moved = []  # the old and new boundaries of the units whose boundary changed
+    for unit in units:
+        old = stored.get(unit.pk)
+        if old != unit.geom:
+            moved += [g for g in (old, unit.geom) if g is not None]
     for unit in units:
         try:
             with transaction.atomic():
@@ -221,7 +232,14 @@ def write_admin_units(units: Iterable[AdminUnit]) -> int:
             raise ValidationError(
                 f"{unit.code} {unit.name}: {constraints[name].get_violation_error_message()}"
             ) from error
-    return assign_admin_units()
+    if not moved:
+        return 0
+    if len(moved) > 100:  # a whole province's units: every project, in one statement
+        return assign_admin_units()
+    touched = Q()
+    for boundary in moved:
+        touched |= Q(geom__intersects=boundary)
+    return assign_admin_units(Project.objects.filter(touched).only("pk"))
 
 
 def _wanted_participations(pairs: Iterable[tuple[Agency, str]]) -> set[tuple[int, str]]:

@@ -20,6 +20,7 @@ from django.db.models import OuterRef
 from django.utils import timezone, translation
 
 from projects.models import (
+    HANDED_IN_STATUSES,
     AdminUnit,
     Agency,
     LocationPrecision,
@@ -36,7 +37,6 @@ from projects.models import (
 )
 
 LANGUAGE = "vi"  # the report is an administrative document of a Vietnamese province
-HANDED_IN = {SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED}
 
 
 def _one_decimal(value) -> Decimal | None:
@@ -178,6 +178,7 @@ class MapUnit:
     name: str
     level: str
     geometry: object  # shapely, WGS 84
+    valid_to: datetime.date | None = None  # a unit drawn after it ended says so
 
 
 @dataclass
@@ -220,10 +221,6 @@ class AnnualReport:
     status_labels: dict[str, str]  # project status → Vietnamese label, in the codelist's order
     task_progress_labels: dict[str, str]
     submission_status_labels: dict[str, str]
-
-    @property
-    def units_day(self) -> datetime.date:
-        return self.deadline
 
     def priority_projects(self, horizon: str) -> list[ProjectRow]:
         return [p for p in self.projects if p.priority == horizon]
@@ -406,7 +403,7 @@ def _gather(cycle: ReportingCycle, today: datetime.date) -> AnnualReport:
     totals = Totals(
         agencies=len(rows),
         by_status={k: sum(1 for r in rows if r.status == k) for k in SubmissionStatus.values},
-        handed_in=sum(1 for r in rows if r.status in HANDED_IN),
+        handed_in=sum(1 for r in rows if r.status in HANDED_IN_STATUSES),
         accepted=len(accepted_ids),
         late=sum(1 for r in rows if r.late),
         submitted_late=sum(1 for r in rows if r.submitted_late),
@@ -477,7 +474,8 @@ def _units(day: datetime.date, projects: list[Project]):
 
 
 def _map_units(day: datetime.date) -> list[MapUnit]:
+    """What the map of `day` draws, as the map pages do (AdminUnitQuerySet.drawn_on)."""
     return [
-        MapUnit(u.code, u.name, u.level, shapely.from_wkb(bytes(u.geom.wkb)))
-        for u in _valid_units(day).order_by("level", "code")
+        MapUnit(u.code, u.name, u.level, shapely.from_wkb(bytes(u.geom.wkb)), u.valid_to)
+        for u in AdminUnit.objects.drawn_on(day).order_by("level", "code")
     ]

@@ -6,8 +6,6 @@ and the map, and anonymous callers get published projects of public layers only.
 thin: parse, select, build, and let errors of geo.errors propagate (rendered in one place).
 """
 
-import datetime
-
 import orjson
 from django.contrib.gis.db.models import Extent
 from django.core.exceptions import ValidationError
@@ -367,7 +365,7 @@ class ProjectViewSet(viewsets.ViewSet):
     @action(detail=True, url_path="admin-units", renderer_classes=[JSONRenderer, GeoJSONRenderer])
     def admin_units(self, request, code=None):
         params = parameters(request, {*PLAIN, "as_of"})
-        day = _day(params, "as_of")
+        day = params.day("as_of")
         params.check()
         project = _one(request, code).first()
         if project is None:
@@ -401,18 +399,6 @@ class ProjectViewSet(viewsets.ViewSet):
         response = Response(ProgressReportSerializer(report).data, status=201)
         response["ETag"] = writes.etag(project)
         return response
-
-
-def _day(params: Parameters, name: str) -> datetime.date | None:
-    """A date parameter (RFC 3339, as OGC's `datetime` reads it), or None when absent."""
-    value = params.raw(name)
-    if value is None:
-        return None
-    try:
-        return queries.parse_instant(value)
-    except ValueError as error:
-        params.fail(name, str(error))
-        return None
 
 
 def _no_project(code: str) -> NotFound:
@@ -614,6 +600,7 @@ class OC4IDSView(APIView):
                 report_url=lambda cycle: request.build_absolute_uri(
                     reverse("report-annual", kwargs={"year": cycle.year, "suffix": "docx"})
                 ),
+                as_of=query.as_of,
             )
             releases = [
                 oc4ids.project_release(p, geometry=orjson.loads(p.geom.geojson),

@@ -285,7 +285,7 @@ def assign_admin_units(project_ids: list[int] | None = None) -> int:
     with connection.cursor() as cursor:
         if project_ids is None:
             return _assign_units(cursor, None)
-        return _assign_units(cursor, sql.SQL("SELECT unnest(%s::integer[])"), [list(project_ids)])
+        return _assign_units(cursor, sql.SQL("SELECT unnest(%s::bigint[])"), [list(project_ids)])
 
 
 # django-pgtrigger asks this function at the start of every row trigger (the history triggers

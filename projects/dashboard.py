@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from projects.models import (
     FINISHED_STATUSES,
+    HANDED_IN_STATUSES,
     AdminUnit,
     ProgressReport,
     Project,
@@ -282,7 +283,6 @@ def progress_over_time(projects, interval: str = "quarter") -> list[Point]:
 SUBMISSION_ORDER = (SubmissionStatus.ACCEPTED, SubmissionStatus.SUBMITTED,
                     SubmissionStatus.RETURNED, SubmissionStatus.DRAFT,
                     SubmissionStatus.NOT_STARTED)  # fmt: skip
-HANDED_IN = (SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED)
 
 
 @dataclass
@@ -299,7 +299,7 @@ class CycleSubmissions:
 
     @property
     def handed_in(self) -> int:
-        return sum(self.counts[status] for status in HANDED_IN)
+        return sum(self.counts[status] for status in HANDED_IN_STATUSES)
 
 
 def submissions_per_cycle(today: datetime.date | None = None) -> list[CycleSubmissions]:
@@ -318,6 +318,6 @@ def submissions_per_cycle(today: datetime.date | None = None) -> list[CycleSubmi
     for row in grouped:
         entry = found[row["cycle_id"]]
         entry.counts[row["status"]] = row["n"]
-        if row["status"] not in HANDED_IN:
+        if row["status"] not in HANDED_IN_STATUSES:
             entry.late += row["late"]
     return list(found.values())

@@ -102,6 +102,21 @@ class AdminUnitQuerySet(ValidityQuerySet):
                 return below.filter(valid_to=last)
         return units
 
+    def drawn_on(self, day: datetime.date):
+        """The units a map of `day` draws (the map pages, the yearly report's map): the
+        province and the units below it in force then, with a boundary. Until the units of that
+        day have boundaries, the last ones in force before it (`below_province_on`), and the
+        plan's province when no province of that day has one: a map must read without a base
+        map, and each unit's `valid_to` says until when it was in force."""
+        province = AdminLevel.PROVINCE
+        units = self.valid_on(day).filter(level=province) | self.below_province_on(
+            day, latest_before=True
+        )
+        units = units.exclude(geom=None)
+        if not units.filter(level=province).exists():
+            units = units | self.valid_on(PLAN_DATE).filter(level=province).exclude(geom=None)
+        return units
+
     def plan_province(self):
         """Bình Định as the plan knew it (None until the boundaries are loaded)."""
         return (
@@ -186,6 +201,12 @@ class AdminUnit(BilingualName):
                 ),
             ),
         ]
+
+    def in_force(self, day: datetime.date) -> bool:
+        """AdminUnit.objects.valid_on, for a unit in hand."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
 
 
 class AgencyKind(models.TextChoices):
@@ -1484,6 +1505,8 @@ class SubmissionStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
 
 
+# The states in which the agency has handed its report in.
+HANDED_IN_STATUSES = frozenset({SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED})
 # The states in which the agency still has to act (and may edit).
 EDITABLE_SUBMISSION_STATUSES = frozenset(
     {SubmissionStatus.NOT_STARTED, SubmissionStatus.DRAFT, SubmissionStatus.RETURNED}
@@ -1568,7 +1591,7 @@ class Submission(OneQueryChecks, models.Model):
     def is_late(self, today: datetime.date | None = None) -> bool:
         """The deadline has passed and the agency has not handed its report in (a submission
         returned for revision after the deadline is late again until resubmitted)."""
-        if self.status in (SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED):
+        if self.status in HANDED_IN_STATUSES:
             return False
         return self.cycle.days_left(today) < 0
 

@@ -21,8 +21,10 @@ import datetime
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from projects.models import (
+    HANDED_IN_STATUSES,
     OC4IDS_STATUS,
     ProgressReport,
     ProjectAgency,
@@ -72,10 +74,15 @@ def _party(agency, roles: list[str]) -> dict:
     }
 
 
-def _in_force(unit, day: datetime.date) -> bool:
-    return (unit.valid_from is None or unit.valid_from <= day) and (
-        unit.valid_to is None or unit.valid_to >= day
-    )
+def _units_on(units, day: datetime.date) -> list:
+    """The units (below the province) in force on `day`; when none is (no boundary loaded for
+    that day yet, so no project is linked to them), the last ones in force before it, as the
+    map draws them (AdminUnitQuerySet.below_province_on)."""
+    found = [u for u in units if u.in_force(day)]
+    if found:
+        return found
+    ended = [u.valid_to for u in units if u.valid_to is not None and u.valid_to < day]
+    return [u for u in units if ended and u.valid_to == max(ended)]
 
 
 def project_release(project, *, geometry: dict, reporting: dict | None = None,
@@ -93,10 +100,10 @@ def project_release(project, *, geometry: dict, reporting: dict | None = None,
         if role not in party["roles"]:
             party["roles"].append(role)
     units = [u for u in project.admin_units.all() if u.level != "province"]
+    units = _units_on(units, as_of or timezone.localdate())
     reports = [r for r in project.progress_reports.all() if r.progress_pct is not None]
     status = project.oc4ids_status
     if as_of is not None:
-        units = [u for u in units if _in_force(u, as_of)]
         reports = [r for r in reports if r.report_date <= as_of]
         status = OC4IDS_STATUS[project.as_of_status] if project.as_of_status else None
     capital = project.capital_source_labels()
@@ -179,7 +186,6 @@ def project_release(project, *, geometry: dict, reporting: dict | None = None,
 
 # ---- the yearly reporting cycles (docs/oc4ids.md, docs/reporting.md) ------------------------
 
-HANDED_IN = {SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED}
 REVIEW_WORDS = {
     SubmissionStatus.NOT_STARTED: "chưa lập báo cáo",
     SubmissionStatus.DRAFT: "đang soạn, chưa nộp",
@@ -193,18 +199,38 @@ def _moment(value) -> str | None:
     return value.astimezone(VN_TZ).replace(microsecond=0).isoformat() if value else None
 
 
-def _milestone(submission, has_line: bool, today: datetime.date) -> dict:
+def _handed_in(submission, as_of: datetime.date | None) -> bool:
+    """Whether the agency had handed its report in (submitted or accepted), today or by
+    `as_of` (judged by the date of its latest hand-in)."""
+    if submission.status not in HANDED_IN_STATUSES:
+        return False
+    return as_of is None or timezone.localdate(submission.submitted_at) <= as_of
+
+
+def _milestone(submission, has_line: bool, today: datetime.date,
+               as_of: datetime.date | None = None) -> dict:  # fmt: skip
+    """The agency's report on the project as a milestone: met once handed in with a line on the
+    project (the consolidated report counts only accepted lines: docs/oc4ids.md). As of a
+    day, what was known that day: no later hand-in, review or modification date."""
     cycle, agency = submission.cycle, submission.agency
-    met = submission.status in HANDED_IN and has_line
+    handed_in = _handed_in(submission, as_of)
+    met = handed_in and has_line
+    closed = cycle.closed_at is not None and (
+        as_of is None or timezone.localdate(cycle.closed_at) <= as_of
+    )
     if met:
         status = "met"
-    elif cycle.is_open and today <= cycle.deadline:
+    elif not closed and today <= cycle.deadline:
         status = "scheduled"
     else:
         status = "notMet"
-    words = REVIEW_WORDS[SubmissionStatus(submission.status)]
-    if submission.status in HANDED_IN and not has_line:
+    if as_of is not None and not handed_in:
+        words = f"chưa nộp đến ngày {as_of:%d/%m/%Y}"
+    else:
+        words = REVIEW_WORDS[SubmissionStatus(submission.status)]
+    if handed_in and not has_line:
         words += "; báo cáo không có số liệu của dự án này"
+    modified = submission.reviewed_at or submission.submitted_at or submission.updated_at
     return {
         "id": f"report-{cycle.year}-{agency.code}",
         "title": f"Báo cáo kết quả thực hiện năm {cycle.year}: {agency.name}",
@@ -212,9 +238,7 @@ def _milestone(submission, has_line: bool, today: datetime.date) -> dict:
         "description": f"Báo cáo năm {cycle.year} của {agency.name} ({words}).",
         "dueDate": _datetime(cycle.deadline),
         "dateMet": _moment(submission.submitted_at) if met else None,
-        "dateModified": _moment(
-            submission.reviewed_at or submission.submitted_at or submission.updated_at
-        ),
+        "dateModified": _moment(modified) if as_of is None else None,
         "status": status,
     }
 
@@ -256,17 +280,19 @@ def reporting_stamp(cycles) -> str:
     return f"{states}|{row['n']}|{row['versions']}|{row['changed']}|{datetime.date.today()}"
 
 
-def reporting_parts(projects, cycles, *, report_url, today=None) -> dict[int, dict]:
+def reporting_parts(projects, cycles, *, report_url, today=None,
+                    as_of: datetime.date | None = None) -> dict[int, dict]:  # fmt: skip
     """Per project id, its `milestones` and `documents` from the reporting `cycles`: a
     milestone for each submission whose agency (or a body it took over) leads or coordinates
-    the project, and the consolidated report of each cycle that has one. `report_url(cycle)`
-    is the report's address. A fixed number of queries, whatever the number of projects."""
+    the project, or that reports on it, and the consolidated report of each cycle that has
+    one (as of a day: closed by then). `report_url(cycle)` is the report's address. A fixed
+    number of queries, whatever the number of projects."""
     from projects.annual_report import agency_lineages
 
     projects = list(projects)
     if not cycles or not projects:
         return {}
-    today = today or datetime.date.today()
+    today = as_of or today or timezone.localdate()
     submissions = list(
         Submission.objects.filter(cycle__in=cycles)
         .select_related("agency", "cycle__consolidating_agency")
@@ -283,12 +309,17 @@ def reporting_parts(projects, cycles, *, report_url, today=None) -> dict[int, di
         involved = {project.lead_agency_id} | {p.agency_id for p in project.participations.all()}
         milestones, documents = [], {}
         for submission in submissions:
-            if not involved & lineage.get(submission.agency_id, {submission.agency_id}):
-                continue
             has_line = (submission.pk, project.pk) in lines
-            milestones.append(_milestone(submission, has_line, today))
+            # A line on the project counts even when the project has changed hands since.
+            concerned = involved & lineage.get(submission.agency_id, {submission.agency_id})
+            if not (concerned or has_line):
+                continue
+            milestones.append(_milestone(submission, has_line, today, as_of))
             cycle = submission.cycle
-            documents.setdefault(cycle.year, _document(cycle, report_url(cycle)))
+            if as_of is None or (
+                cycle.closed_at is not None and timezone.localdate(cycle.closed_at) <= as_of
+            ):
+                documents.setdefault(cycle.year, _document(cycle, report_url(cycle)))
         parts[project.pk] = {"milestones": milestones, "documents": list(documents.values())}
     return parts
 

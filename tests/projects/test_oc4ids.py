@@ -327,6 +327,23 @@ def test_a_closed_cycle_gives_milestones_and_the_report_to_everyone(client, worl
     assert not any("2025" in m["id"] for p in package["projects"] for m in p.get("milestones", []))
 
 
+def test_as_of_a_day_the_milestones_say_what_was_known_then(client, world, validator):
+    with_cycles(world)  # SYT handed in on 30/11/2024; the cycle closed on 15/01/2025
+
+    def hospital(day):
+        package = fetch(client, f"as_of={day}")
+        assert not schema_errors(validator, package)
+        return next(p for p in package["projects"] if p["id"].endswith("YT-01"))
+
+    assert "milestones" not in hospital("2024-11-29")  # the deadline had not come
+    before_closing = hospital("2024-12-20")
+    milestone = next(m for m in before_closing["milestones"] if m["id"] == "report-2024-SYT")
+    assert milestone["status"] == "met" and milestone["dateMet"].startswith("2024-11-30")
+    assert "dateModified" not in milestone  # no date from after the day
+    assert "documents" not in before_closing  # the consolidated report did not exist yet
+    assert [d["id"] for d in hospital("2025-02-01")["documents"]] == ["annual-report-2024"]
+
+
 def test_a_planner_sees_the_open_cycle_too(planner_client, world, validator):
     with_cycles(world)
     package = fetch(planner_client)

@@ -102,6 +102,24 @@ def test_a_file_of_wards_is_loaded_and_projects_are_assigned_either_side_of_the_
     assert codes(gt01.units_on(REFORM)) == {"21583", "21601"}  # starts on their border
 
 
+def test_a_renamed_unit_keeps_its_links_and_a_moved_one_takes_its_projects(world, tmp_path):
+    from projects import actions
+
+    import_units(units_file(tmp_path, HALVES), mapping=MAP)
+    yt01 = Project.objects.get(code="YT-01")
+    east = AdminUnit.objects.get(code="21601")
+    east.name = "Phường Quy Nhơn Đông (tên mới)"
+    assert actions.write_admin_units([east]) == 0  # a name: no project is linked again
+    assert codes(yt01.units_on(REFORM)) == {"21601"}
+    west = AdminUnit.objects.get(code="21583")
+    west.geom, east.geom = (
+        multi(box(109.10, 13.60, 109.35, 13.95)),
+        multi(box(110, 10, 110.1, 10.1)),
+    )
+    assert actions.write_admin_units([west, east]) > 0
+    assert codes(yt01.units_on(REFORM)) == {"21583"}
+
+
 def test_the_api_gives_a_projects_units_valid_on_a_date(world, tmp_path, client):
     import_units(units_file(tmp_path, HALVES), mapping=MAP)
     before = client.get("/api/v1/projects/YT-01/admin-units/?as_of=2025-06-30")
@@ -112,6 +130,8 @@ def test_the_api_gives_a_projects_units_valid_on_a_date(world, tmp_path, client)
     assert after["features"][0]["geometry"]["type"] == "MultiPolygon"
     wrong = client.get("/api/v1/projects/YT-01/admin-units/?as_of=1/7/2025")
     assert wrong.status_code == 400 and wrong.json()["parameter"] == "as_of"
+    future = client.get("/api/v1/projects/YT-01/admin-units/?as_of=2999-01-01")
+    assert future.status_code == 400  # read as on every other surface (docs/as-of.md)
     assert client.get("/api/v1/projects/YT-02/admin-units/").status_code == 404  # unpublished
 
 
