@@ -15,6 +15,9 @@ every check and the history included, against `ogr2ogr -f PostgreSQL` loading th
 
 Browser (bench/browser.py): the public map's settle time after zooms and pans in Chromium, at
 100,000 projects against the same page at 1,000 (`make bench BENCH_ARGS=--browser` alone).
+
+As of a day (bench/as_of.py): the project list with `as_of` against the same list without it,
+at 100,000 projects with three reports each (`make bench BENCH_ARGS=--as-of` alone).
 """
 
 import json
@@ -211,10 +214,12 @@ def main() -> int:
     setup_django()
     from django.db import connection
 
-    from bench import browser, imports, serving
+    from bench import as_of, browser, imports, serving
 
     OUT.mkdir(parents=True, exist_ok=True)
-    for flag, part in (("--browser", browser), ("--serving", serving), ("--import", imports)):
+    parts = (("--browser", browser), ("--serving", serving), ("--import", imports),
+             ("--as-of", as_of))  # fmt: skip
+    for flag, part in parts:
         if flag in sys.argv:  # that part alone
             result = part.bench(OUT)
             part.report(result)
@@ -250,6 +255,9 @@ def main() -> int:
         if name in result:
             report_peers(name.replace("peers_", "vs tipg, "), result[name])
             met = met and result[name]["met"]
+    result["as_of"] = as_of.bench(OUT)
+    as_of.report(result["as_of"])
+    met = met and result["as_of"]["met"]
     result["import"] = imports.bench(OUT)
     imports.report(result["import"])
     met = met and result["import"]["met"]
