@@ -18,12 +18,20 @@ from django.utils import timezone
 
 from geo.crs import transformer
 from projects import actions, official_units
-from projects.demo import DEMO_NOTE, PLAN_TASKS_FILE, DemoDataError, load_demo_data
+from projects.demo import (
+    DEMO_NOTE,
+    PLAN_TASKS_FILE,
+    DemoDataError,
+    load_demo_data,
+    load_plan_tasks,
+)
 from projects.models import (
     REFORM_DATE,
     AdminUnit,
     Agency,
     PlanTask,
+    PlanTaskAgencyEvent,
+    PlanTaskEvent,
     ProgressReport,
     Project,
     ProjectAgency,
@@ -334,3 +342,35 @@ def test_the_demo_holds_the_units_since_the_reform_by_code_and_name_only(demo):
     # Before the reform, the districts hold the projects.
     districts = AdminUnit.objects.valid_on(datetime.date(2024, 12, 10)).below_province()
     assert Project.objects.filter(admin_units__in=districts).distinct().count() >= 50
+
+
+# ---- the plan's tasks in the demo (tests/projects/test_plan_tasks.py tests the tasks) ----------
+
+
+def test_the_demo_loads_every_task_and_loading_again_changes_nothing(demo):
+    assert PlanTask.objects.count() == 33
+    expressway = PlanTask.objects.get(code="II.1.1")
+    assert expressway.lead_agency.code == "SGTVT"
+    assert {"GT-01", "GT-02"} <= set(expressway.projects.values_list("code", flat=True))
+    insert = PlanTaskEvent.objects.get(pgh_obj_id=expressway.pk, pgh_label="insert")
+    assert insert.pgh_context["door"] == "demo"
+    # An administrator corrects an inferred assignment; a reload keeps it.
+    actions.update_plan_task(
+        expressway,
+        {"assignment_inferred": False},
+        expected_version=expressway.version,
+        door="admin",
+    )
+    events = PlanTaskEvent.objects.count() + PlanTaskAgencyEvent.objects.count()
+    assert load_plan_tasks() == 0
+    load_demo_data()  # what `make run` does on every start
+    assert PlanTaskEvent.objects.count() + PlanTaskAgencyEvent.objects.count() == events
+    assert PlanTask.objects.get(code="II.1.1").assignment_inferred is False
+
+
+def test_a_database_filled_before_the_tasks_existed_gets_them(demo):
+    PlanTask.objects.all().delete()
+    report = load_demo_data()
+    assert report.skipped
+    assert report.notes == ["Plan tasks: 33 created (they were missing)."]
+    assert PlanTask.objects.count() == 33

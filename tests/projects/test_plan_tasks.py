@@ -10,10 +10,9 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from projects import actions
-from projects.demo import PLAN_TASKS_FILE, load_demo_data, load_plan_tasks
+from projects.demo import PLAN_TASKS_FILE
 from projects.models import PlanTask, PlanTaskAgencyEvent, PlanTaskEvent
 from tests.roles import person
 
@@ -99,44 +98,6 @@ def test_a_target_year_is_set_only_where_the_plan_states_it():
         if task["target_year"] is not None:
             assert f"-{task['target_year']}" in task["text_vi"], task["code"]
     assert {t["code"] for t in transcription() if t["target_year"]} == {"II.8.2", "II.9.2"}
-
-
-@pytest.fixture
-def demo_database(db):
-    from tests.projects.test_demo_data import DOMAIN_TABLES
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {DOMAIN_TABLES}")
-    load_demo_data()
-
-
-def test_the_demo_loads_every_task_and_loading_again_changes_nothing(demo_database):
-    assert PlanTask.objects.count() == 33
-    expressway = PlanTask.objects.get(code="II.1.1")
-    assert expressway.lead_agency.code == "SGTVT"
-    assert {"GT-01", "GT-02"} <= set(expressway.projects.values_list("code", flat=True))
-    insert = PlanTaskEvent.objects.get(pgh_obj_id=expressway.pk, pgh_label="insert")
-    assert insert.pgh_context["door"] == "demo"
-    # An administrator corrects an inferred assignment; a reload keeps it.
-    actions.update_plan_task(
-        expressway,
-        {"assignment_inferred": False},
-        expected_version=expressway.version,
-        door="admin",
-    )
-    events = PlanTaskEvent.objects.count() + PlanTaskAgencyEvent.objects.count()
-    assert load_plan_tasks() == 0
-    load_demo_data()  # what `make run` does on every start
-    assert PlanTaskEvent.objects.count() + PlanTaskAgencyEvent.objects.count() == events
-    assert PlanTask.objects.get(code="II.1.1").assignment_inferred is False
-
-
-def test_a_database_filled_before_the_tasks_existed_gets_them(demo_database):
-    PlanTask.objects.all().delete()
-    report = load_demo_data()
-    assert report.skipped
-    assert report.notes == ["Plan tasks: 33 created (they were missing)."]
-    assert PlanTask.objects.count() == 33
 
 
 def test_a_task_of_a_merged_department_is_listed_under_its_successors(world):
