@@ -565,11 +565,15 @@ def apply(projects, query: ProjectQuery):
     """Narrow a queryset of projects by a query (visibility is the caller's: see select()).
 
     With `as_of`, the projects carry their reported state of that day (ProjectQuerySet.as_of)
-    and the status and progress filters read it; every surface's output reads it too."""
-    status, progress = "status", "progress_pct"
+    and the status and progress filters read that day's reports (ProjectQuerySet.reported_on);
+    every surface's output reads it too."""
     if query.as_of:
         projects = projects.as_of(query.as_of)
-        status, progress = "as_of_status", "as_of_progress"
+        if query.statuses or query.min_progress is not None or query.max_progress is not None:
+            projects = projects.reported_on(
+                query.as_of, statuses=query.statuses, min_progress=query.min_progress,
+                max_progress=query.max_progress,
+            )  # fmt: skip
     if query.bbox:
         # && uses the spatial index; ST_Intersects keeps works that cross the box.
         projects = projects.filter(geom__intersects=bbox_area(query.bbox))
@@ -577,7 +581,7 @@ def apply(projects, query: ProjectQuery):
         projects = projects.filter(sector__layer__slug__in=query.layers)
     for values, lookup in (
         (query.sectors, "sector__code__in"),
-        (query.statuses, f"{status}__in"),
+        (() if query.as_of else query.statuses, "status__in"),
         (query.priorities, "priority__in"),
         (query.project_types, "project_type__in"),
         (query.precisions, "location_precision__in"),
@@ -609,10 +613,10 @@ def apply(projects, query: ProjectQuery):
             projects = projects.filter(Q(planned_end__gte=start) | Q(planned_end__isnull=True))
         if end:
             projects = projects.filter(Q(planned_start__lte=end) | Q(planned_start__isnull=True))
-    if query.min_progress is not None:
-        projects = projects.filter(**{f"{progress}__gte": query.min_progress})
-    if query.max_progress is not None:
-        projects = projects.filter(**{f"{progress}__lte": query.max_progress})
+    if query.min_progress is not None and not query.as_of:
+        projects = projects.filter(progress_pct__gte=query.min_progress)
+    if query.max_progress is not None and not query.as_of:
+        projects = projects.filter(progress_pct__lte=query.max_progress)
     if query.published is not None:
         projects = projects.filter(is_published=query.published)
     return projects
