@@ -238,8 +238,19 @@ def test_on_a_phone_the_map_fills_the_screen_and_the_panel_is_a_sheet(page, live
     expect(page.locator(".leaflet-popup")).to_have_count(1)
     expect(toggle).to_have_attribute("aria-expanded", "false")
     # The pan that brings the popup into view comes after the reload of the new view, which
-    # reopens the popup and pans again: wait for the popup to be clear, then say what covers it.
-    page.wait_for_function(f"(([screen, covers]) => screen && !covers.length)(({POPUP_COVERS})())")
+    # reopens the popup and pans again (once more if that pan loads another view): wait until
+    # the map is done loading and the popup has stayed clear for half a second, then say what
+    # covers it.
+    page.wait_for_function(
+        f"""() => {{
+            const [screen, covers] = ({POPUP_COVERS})();
+            const clear = screen && !covers.length
+                && !document.body.classList.contains('loading');
+            window.__clearPolls = clear ? (window.__clearPolls || 0) + 1 : 0;
+            return window.__clearPolls >= 5;
+        }}""",
+        polling=100,
+    )
     offline.screenshot("public-map-phone-popup")
     assert page.evaluate(POPUP_COVERS) == [True, []]
     assert page.evaluate(SMALL_CONTROLS) == []
